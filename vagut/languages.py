@@ -12,9 +12,14 @@ class Language:
     rtl: bool = False
 
     @property
+    def bcp47(self) -> str:
+        """The tag for lang attributes: Central Kurdish is "ckb"; plain "ku" reads as Kurmanji,
+        which is written in Latin script."""
+        return "ckb" if self.code == "ku" else self.code
+
+    @property
     def locale(self) -> babel.Locale:
-        # Central Kurdish is "ckb" in CLDR; "ku" there is Kurmanji in Latin script.
-        return babel.Locale.parse("ckb" if self.code == "ku" else self.code)
+        return babel.Locale.parse(self.bcp47)
 
     @property
     def direction(self) -> str:

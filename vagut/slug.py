@@ -15,3 +15,12 @@ def fold(text: str) -> str:
 def slugify(name: str) -> str:
     """'Upplands Väsby' → 'upplands-vasby'; 'Malung-Sälen' → 'malung-salen'."""
     return _NON_SLUG.sub("-", fold(name)).strip("-")
+
+
+# Swedish alphabetical order puts å, ä, ö after z (and treats é as e).
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def swedish_sort_key(name: str) -> str:
+    kept = name.casefold().translate(_SWEDISH_ORDER)
+    return fold(kept)

@@ -1,0 +1,199 @@
+"""mkdocs hooks: the municipality pages and the directory, made from content/municipalities/.
+
+The data is checked when the build starts (a bad file fails the build and names file and
+field); every municipality gets a page in every language, as a file in the suffix structure
+(kommun/<slug>.<lang>.md) that exists only in the build: mkdocs-static-i18n sorts and links it
+like any hand-written page, and on_page_read_source hands mkdocs its text. Templates read every string from translations/ through `t`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from functools import cache, partial
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from vagut import dates, phones
+from vagut.i18n import strings, t
+from vagut.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGE_CODES
+from vagut.municipalities import (
+    DataError,
+    Municipality,
+    National,
+    Serves,
+    load_municipalities,
+    load_national,
+    stale_contacts,
+)
+from vagut.places import lookup_data
+from vagut.slug import swedish_sort_key
+
+log = logging.getLogger("mkdocs.hooks.site")
+
+TEMPLATES = Path(__file__).parent / "templates"
+DIRECTORY = "kommun"  # /kommun/ and /kommun/<slug>/ are a contract (docs/DESIGN.md)
+PLACES_FILE = "assets/places.json"
+
+
+@cache
+def _data() -> tuple[tuple[Municipality, ...], National]:
+    try:
+        return load_municipalities(), load_national()
+    except DataError as error:
+        raise PluginError(f"municipality data is wrong:\n{error}") from None
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(phone_display=phones.display, tel=phones.tel_uri)
+    return env
+
+
+def _material_t(key: str, lang: str) -> str:
+    """mkdocs-material's own strings for the languages it does not ship (so, ti)."""
+    return strings("material", lang).get(key, "")
+
+
+@event_priority(100)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _report_stale_contacts()
+    return config
+
+
+@cache  # once per build, not once per language
+def _report_stale_contacts() -> None:
+    municipalities, _ = _data()
+    for municipality, contact in stale_contacts(municipalities, dt.date.today()):
+        # Listed, not fatal: an old source is still the best we have, and the page says so.
+        log.info(
+            "stale contact (source from %s, over a year ago): %s %s",
+            contact.source.date,
+            municipality.file_name,
+            contact.phone or contact.email,
+        )
+
+
+@event_priority(100)  # before mkdocs-static-i18n (-100), which sorts files by language
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    municipalities, _ = _data()
+    slugs = ["index", *(m.slug for m in municipalities)]
+    for lang in LANGUAGE_CODES:
+        for slug in slugs:
+            # A plain File (not File.generated): the i18n plugin rebuilds every file from its
+            # path under docs_dir, and would drop generated content on the way.
+            src_uri = f"{DIRECTORY}/{slug}.{lang}.md"
+            files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+    return files
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    env.globals.update(t=t, material_t=_material_t)
+    return env
+
+
+def _page_language(page: Page) -> str:
+    suffix = page.file.src_uri.rsplit(".", 2)[-2]
+    return suffix if suffix in BY_CODE else DEFAULT_LANGUAGE
+
+
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    if not page.file.src_uri.startswith(f"{DIRECTORY}/"):
+        return None  # a hand-written page: mkdocs reads it from content/
+    lang = _page_language(page)
+    municipalities, national = _data()
+    context = {
+        "lang": lang,
+        "t": partial(_t, lang=lang),
+        "national": national,
+        "source_date": partial(dates.source_date, lang=lang),
+        "today": dt.date.today(),
+        "Serves": Serves,
+    }
+    slug = page.file.src_uri.removeprefix(f"{DIRECTORY}/").split(".")[0]
+    if slug == "index":
+        return _render_directory(municipalities, context)
+    municipality = next(m for m in municipalities if m.slug == slug)
+    return _templates().get_template("municipality.md.j2").render(m=municipality, **context)
+
+
+def _t(key: str, lang: str, **params: object) -> str:
+    return t(f"site.{key}", lang, **params)
+
+
+def _render_directory(municipalities: tuple[Municipality, ...], context: dict) -> str:
+    by_county: dict[str, list[Municipality]] = {}
+    for municipality in sorted(municipalities, key=lambda m: m.county_code):
+        by_county.setdefault(municipality.county, []).append(municipality)
+    counties = [
+        (county, sorted(members, key=lambda m: swedish_sort_key(m.name)))
+        for county, members in by_county.items()
+    ]
+    lang = context["lang"]
+    search_strings = {
+        key.removeprefix("directory.search."): value
+        for key, value in strings("site", lang).items()
+        if key.startswith("directory.search.")
+    }
+    return (
+        _templates()
+        .get_template("directory.md.j2")
+        .render(
+            counties=counties,
+            search_strings=json.dumps(search_strings, ensure_ascii=False).replace("</", "<\\/"),
+            places_url=PLACES_FILE,
+            **context,
+        )
+    )
+
+
+_HTML_TAG = re.compile(r'<html lang="([^"]+)"')
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    # Material puts dir= on <body>; screen readers, browsers' own UI and the contract
+    # (docs/DESIGN.md) want it on <html>, with Central Kurdish tagged as such.
+    lang = BY_CODE.get(config.theme.language, BY_CODE[DEFAULT_LANGUAGE])
+    return _HTML_TAG.sub(f'<html lang="{lang.bcp47}" dir="{lang.direction}"', output, count=1)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # Written on every language's pass; the same bytes each time, so the last write wins.
+    municipalities, _ = _data()
+    site = Path(config.site_dir)
+    _write_json(site / PLACES_FILE, lookup_data(municipalities))
+    for lang in LANGUAGE_CODES:
+        widget = {
+            key.removeprefix("widget."): value
+            for key, value in _chat_strings(lang).items()
+            if key.startswith("widget.")
+        }
+        if widget:
+            _write_json(site / "assets" / "chat" / "i18n" / f"{lang}.json", widget)
+
+
+def _chat_strings(lang: str) -> dict[str, str]:
+    try:
+        return strings("chat", lang)
+    except FileNotFoundError:
+        return {}
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -1,0 +1,106 @@
+"""One validated Settings object, read from INTAKE_* environment variables."""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var"
+PLACEHOLDER = "changethis"
+DEVELOPMENT_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+
+
+def _comma_separated(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = f"sqlite:///{VAR_DIR / 'intake.db'}"
+
+    # Secrets. secret_key signs challenges and form tokens and peppers the receipt-code KDF:
+    # rotating it invalidates every live receipt code.
+    secret_key: str = PLACEHOLDER
+    service_token: str = PLACEHOLDER  # the chatbot's action server sends it as a Bearer token
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "vag-ut <no-reply@localhost>"
+    workspace_url: str = "http://127.0.0.1:8001/"  # named in notifications: where to log in
+
+    # Comma-separated in the environment. Empty means: development origins in development,
+    # nothing in production.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # argon2id for receipt codes and coordinator passwords (OWASP's minimum: t=2, 19 MiB).
+    # Tests lower these; production keeps them. Changing them invalidates live receipt codes.
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_memory_kib: int = Field(default=19456, ge=8)
+
+    # Abuse limits, none of which looks at who is asking.
+    pow_difficulty_bits: int = Field(default=18, ge=0, le=32)
+    challenge_ttl_seconds: int = 600
+    form_min_seconds: float = 3.0  # a form filled faster than this was filled by a program
+    form_ttl_seconds: int = 3600
+    intakes_per_hour: int = 500
+    intakes_per_municipality_per_hour: int = 30
+    wrong_codes_per_minute: int = 30
+    wrong_code_delay_seconds: float = 1.0
+    max_body_bytes: int = 65536
+
+    retention_days: int = Field(default=90, ge=1)
+    retention_warning_days: int = Field(default=7, ge=0)
+    session_hours: int = 8
+    timezone: str = "Europe/Stockholm"  # what "the next working day" means
+    working_day_starts_hour: int = 8
+
+    worker_interval_seconds: float = 5.0
+    outbox_max_backoff_seconds: int = 900
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        return _comma_separated(value)
+
+    @model_validator(mode="after")
+    def _no_placeholders_outside_development(self) -> Self:
+        if self.environment == "development":
+            return self
+        for name in ("secret_key", "service_token"):
+            value = getattr(self, name)
+            if value == PLACEHOLDER or len(value) < 32:
+                raise ValueError(
+                    f"INTAKE_{name.upper()} must be set to a random value of at least 32 "
+                    f"characters in {self.environment} (for example: openssl rand -hex 32)"
+                )
+        return self
+
+    @computed_field
+    @property
+    def allowed_origins(self) -> list[str]:
+        if self.cors_origins or self.environment == "production":
+            return self.cors_origins
+        return list(DEVELOPMENT_ORIGINS)
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A separate 32-byte key per purpose, so one use of secret_key never helps another."""
+        return hashlib.blake2b(
+            purpose.encode(), key=self.secret_key.encode()[:64], digest_size=32
+        ).digest()
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

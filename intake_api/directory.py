@@ -1,0 +1,36 @@
+"""The municipalities and their verified public contacts, read once from content/."""
+
+from functools import cache
+
+from vagut import phones
+from vagut.municipalities import Municipality, load_municipalities
+
+from intake_api.models import ContactPublic, MunicipalityPublic
+
+
+@cache
+def municipalities() -> dict[str, Municipality]:
+    return {m.code: m for m in load_municipalities()}
+
+
+def find(code: str) -> Municipality | None:
+    return municipalities().get(code)
+
+
+def public(code: str) -> MunicipalityPublic:
+    municipality = find(code)
+    return MunicipalityPublic(code=code, name=municipality.name if municipality else code)
+
+
+def contacts(code: str) -> list[ContactPublic]:
+    municipality = find(code)
+    return [
+        ContactPublic(
+            serves=str(contact.serves),
+            phone=contact.phone,
+            phone_display=phones.display(contact.phone) if contact.phone else None,
+            tel=phones.tel_uri(contact.phone) if contact.phone else None,
+            email=str(contact.email) if contact.email else None,
+        )
+        for contact in (municipality.contacts if municipality else ())
+    ]

@@ -1,0 +1,363 @@
+"""Tables (SQLAlchemy) and the API's shapes (pydantic), one family per thing.
+
+Never return a table: the routes answer with the *Public shapes only. Content (messages, phone
+numbers) exists in the tables only as ciphertext; see docs/API.md for what each column reveals.
+"""
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from vagut import phones
+from vagut.languages import LANGUAGE_CODES
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# ---------------------------------------------------------------- choices
+
+
+class Role(StrEnum):
+    self = "self"
+    relative = "relative"
+    professional = "professional"
+
+
+class Concern(StrEnum):
+    leaving_crime = "leaving_crime"
+    worried_about_child = "worried_about_child"
+    under_threat = "under_threat"
+    other = "other"
+
+
+class AgeGroup(StrEnum):
+    under_18 = "under_18"
+    adult = "adult"
+    unknown = "unknown"
+
+
+class ContactMethod(StrEnum):
+    receipt_code = "receipt_code"
+    phone = "phone"
+
+
+class Status(StrEnum):
+    new = "new"  # something the coordinators have not read yet
+    read = "read"
+    answered = "answered"
+    closed = "closed"
+
+
+class Author(StrEnum):
+    person = "person"
+    coordinator = "coordinator"
+
+
+LanguageCode = StrEnum("LanguageCode", {code: code for code in LANGUAGE_CODES})
+
+# ---------------------------------------------------------------- tables
+
+
+class Coordinator(Base):
+    __tablename__ = "coordinators"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))  # where notifications go (staff address)
+    language: Mapped[str] = mapped_column(String(8), default="sv")
+    is_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # argon2id(password) gives 64 bytes: a verifier (stored hashed) and a key that wraps the
+    # private key. Parameters are stored so that raising them later keeps old logins working.
+    kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
+    kdf_time_cost: Mapped[int] = mapped_column(Integer)
+    kdf_memory_kib: Mapped[int] = mapped_column(Integer)
+    password_verifier: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    wrapped_private_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+    municipalities: Mapped[list["Assignment"]] = relationship(
+        back_populates="coordinator", cascade="all, delete-orphan"
+    )
+
+
+class Assignment(Base):
+    """A coordinator serves a municipality."""
+
+    __tablename__ = "assignments"
+
+    coordinator_id: Mapped[str] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="CASCADE"), primary_key=True
+    )
+    municipality_code: Mapped[str] = mapped_column(String(4), primary_key=True, index=True)
+
+    coordinator: Mapped[Coordinator] = relationship(back_populates="municipalities")
+
+
+class Session(Base):
+    """A coordinator's login. The token itself is never stored; it unwraps the private key."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    coordinator_id: Mapped[str] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="CASCADE"), index=True
+    )
+    wrapped_private_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Intake(Base):
+    """A first contact. Clear text holds only what routing, reminders and retention need."""
+
+    __tablename__ = "intakes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    concern: Mapped[str] = mapped_column(String(32))
+    age_group: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    contact_method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=Status.new)
+    # sha256 of half of argon2id(receipt code, installation pepper): a lookup, not the code.
+    receipt_lookup: Mapped[str] = mapped_column(String(64), unique=True)
+    # The intake's data key, wrapped by the other half: the person can read and write with it.
+    receipt_wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    sealed_phone: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_hour: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # to the hour
+    expires_hour: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    reminder_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    retention_warning_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="intake",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Message.position",
+    )
+    keys: Mapped[list["IntakeKey"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class IntakeKey(Base):
+    """The intake's data key sealed (libsodium sealed box) to one coordinator's public key."""
+
+    __tablename__ = "intake_keys"
+
+    intake_id: Mapped[str] = mapped_column(
+        ForeignKey("intakes.id", ondelete="CASCADE"), primary_key=True
+    )
+    coordinator_id: Mapped[str] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+
+class Message(Base):
+    """One message of an intake's thread, encrypted with the intake's data key."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    intake_id: Mapped[str] = mapped_column(
+        ForeignKey("intakes.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(16))
+    sealed_body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_hour: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    intake: Mapped[Intake] = relationship(back_populates="messages")
+
+
+class OutboxMail(Base):
+    """A notification to send, written in the same transaction as what caused it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    intake_id: Mapped[str | None] = mapped_column(
+        ForeignKey("intakes.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)  # names municipality and reference, nothing else
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    sent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SpentToken(Base):
+    """A used challenge or form token (its hash), so that none is used twice."""
+
+    __tablename__ = "spent_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class Counter(Base):
+    """A count per window for global limits (wrong receipt codes); it counts, never who."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    window: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---------------------------------------------------------------- API shapes
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IntakeCreate(Strict):
+    municipality_code: str = Field(pattern=r"^\d{4}$", examples=["0136"])
+    role: Role
+    concern: Concern
+    age_group: AgeGroup
+    language: LanguageCode = LanguageCode.sv  # type: ignore[valid-type]
+    contact_method: ContactMethod
+    phone: str | None = Field(default=None, max_length=40)
+    message: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("phone")
+    @classmethod
+    def _valid_phone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            phones.parse(value)
+        except phones.InvalidPhoneNumber:
+            raise ValueError("phone_invalid") from None
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _phone_iff_phone_method(self) -> "IntakeCreate":
+        if (self.contact_method == ContactMethod.phone) != (self.phone is not None):
+            raise ValueError("phone_required_iff_phone")
+        return self
+
+
+class MunicipalityPublic(BaseModel):
+    code: str
+    name: str
+
+
+class ContactPublic(BaseModel):
+    serves: str
+    phone: str | None
+    phone_display: str | None
+    tel: str | None
+    email: str | None
+
+
+class IntakePublic(BaseModel):
+    """What the person sees once: the receipt code is never shown again."""
+
+    reference: str
+    receipt_code: str = Field(pattern=r"^\d{16}$")
+    next_steps: str
+    municipality: MunicipalityPublic
+    contacts: list[ContactPublic]
+
+
+class ReceiptCode(Strict):
+    receipt_code: str = Field(min_length=1, max_length=64, examples=["1234567890123456"])
+
+
+class FollowupCreate(ReceiptCode):
+    message: str = Field(min_length=1, max_length=4000)
+
+
+class ThreadMessage(BaseModel):
+    author: Author
+    message: str
+    hour: dt.datetime  # to the hour, UTC
+
+
+class FollowupThread(BaseModel):
+    reference: str
+    status: Status
+    status_text: str
+    municipality: MunicipalityPublic
+    messages: list[ThreadMessage]
+
+
+class Challenge(BaseModel):
+    challenge: str
+    difficulty: int
+    algorithm: str = "sha256"
+    expires_in: int
+
+
+class ErrorPublic(BaseModel):
+    detail: str
+    code: str
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class SessionPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: dt.datetime
+
+
+class CoordinatorPublic(BaseModel):
+    username: str
+    is_fallback: bool
+    municipalities: list[MunicipalityPublic]
+
+
+class IntakeSummary(BaseModel):
+    reference: str
+    municipality: MunicipalityPublic
+    role: Role
+    concern: Concern
+    age_group: AgeGroup
+    language: str
+    contact_method: ContactMethod
+    status: Status
+    created_hour: dt.datetime
+    expires_hour: dt.datetime
+
+
+class IntakeDetail(IntakeSummary):
+    phone: str | None
+    messages: list[ThreadMessage]
+
+
+class ReplyCreate(Strict):
+    message: str = Field(min_length=1, max_length=4000)
+
+
+class HandoverRequest(Strict):
+    municipality_code: str = Field(pattern=r"^\d{4}$")
