@@ -168,7 +168,7 @@ _HTML_TAG = re.compile(r'<html lang="([^"]+)"')
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     # Material puts dir= on <body>; screen readers, browsers' own UI and the contract
     # (docs/DESIGN.md) want it on <html>, with Central Kurdish tagged as such.
-    lang = BY_CODE.get(config.theme.language, BY_CODE[DEFAULT_LANGUAGE])
+    lang = BY_CODE.get(config.theme["language"], BY_CODE[DEFAULT_LANGUAGE])
     return _HTML_TAG.sub(f'<html lang="{lang.bcp47}" dir="{lang.direction}"', output, count=1)
 
 

@@ -1,0 +1,171 @@
+"""What happens to a first contact: it is sealed, routed, and read back with its receipt code."""
+
+import datetime as dt
+import time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from intake_api import crypto, directory, limits, notify
+from intake_api.clock import hour_of, utcnow
+from intake_api.config import Settings
+from intake_api.errors import ApiError
+from intake_api.i18n import t
+from intake_api.models import (
+    Author,
+    ContactMethod,
+    FollowupThread,
+    Intake,
+    IntakeCreate,
+    IntakeKey,
+    IntakePublic,
+    Message,
+    Status,
+    ThreadMessage,
+)
+
+
+def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> IntakePublic:
+    if directory.find(data.municipality_code) is None:
+        raise ApiError(422, "unknown_municipality")
+    limits.check_intake_limits(session, settings, data.municipality_code)
+    recipients = notify.coordinators_for(session, data.municipality_code)
+    if not recipients:
+        # Nobody could ever read it: say so now rather than pretend it was delivered.
+        raise ApiError(503, "no_coordinator")
+
+    receipt_code = crypto.new_receipt_code()
+    receipt = crypto.receipt_keys(receipt_code, settings)
+    data_key = crypto.new_data_key()
+    now = hour_of(utcnow())
+    intake = Intake(
+        reference=crypto.new_reference(),
+        municipality_code=data.municipality_code,
+        role=data.role,
+        concern=data.concern,
+        age_group=data.age_group,
+        language=str(data.language),
+        contact_method=data.contact_method,
+        status=Status.new,
+        receipt_lookup=receipt.lookup,
+        receipt_wrapped_key=crypto.wrap(receipt.wrapping_key, data_key),
+        sealed_phone=crypto.encrypt(data_key, data.phone) if data.phone else None,
+        created_hour=now,
+        expires_hour=now + dt.timedelta(days=settings.retention_days),
+    )
+    intake.keys = [
+        IntakeKey(coordinator_id=c.id, sealed_key=crypto.seal_to(c.public_key, data_key))
+        for c in recipients
+    ]
+    if data.message and data.message.strip():
+        intake.messages = [_message(data_key, 0, Author.person, data.message.strip(), now)]
+    session.add(intake)
+    notify.queue_mail(session, settings, intake, "new_intake", recipients)
+    try:
+        session.commit()
+    except IntegrityError:  # a reference or lookup collision: astronomically rare, retry once
+        session.rollback()
+        return create_intake(session, settings, data)
+    return IntakePublic(
+        reference=intake.reference,
+        receipt_code=receipt_code,
+        next_steps=next_steps(data),
+        municipality=directory.public(data.municipality_code),
+        contacts=directory.contacts(data.municipality_code),
+    )
+
+
+def next_steps(data: IntakeCreate) -> str:
+    lang = str(data.language)
+    municipality = directory.public(data.municipality_code).name
+    parts = [t("next_steps.received", lang, municipality=municipality)]
+    if data.contact_method == ContactMethod.phone:
+        parts.append(t("next_steps.phone", lang))
+    else:
+        parts.append(t("next_steps.receipt_code", lang))
+    if any(contact.phone for contact in directory.contacts(data.municipality_code)):
+        parts.append(t("next_steps.call_directly", lang))
+    parts.append(t("next_steps.danger", lang))
+    return " ".join(parts)
+
+
+def _message(
+    data_key: bytes, position: int, author: Author, text: str, hour: dt.datetime
+) -> Message:
+    return Message(
+        position=position,
+        author=author,
+        sealed_body=crypto.encrypt(data_key, text),
+        created_hour=hour,
+    )
+
+
+def thread(intake: Intake, data_key: bytes) -> list[ThreadMessage]:
+    return [
+        ThreadMessage(
+            author=Author(m.author),
+            message=crypto.decrypt(data_key, m.sealed_body),
+            hour=m.created_hour.replace(tzinfo=dt.UTC),
+        )
+        for m in intake.messages
+    ]
+
+
+def add_message(intake: Intake, data_key: bytes, author: Author, text: str) -> None:
+    text = text.strip()
+    if not text:
+        raise ApiError(422, "invalid_input")
+    position = max((m.position for m in intake.messages), default=-1) + 1
+    intake.messages.append(_message(data_key, position, author, text, hour_of(utcnow())))
+
+
+# ---------------------------------------------------------------- the person, by receipt code
+
+
+def open_with_receipt(
+    session: Session, settings: Settings, receipt_code: str
+) -> tuple[Intake, bytes]:
+    """The intake and its data key. Wrong codes are slow, and counted for everyone."""
+    if limits.wrong_codes_this_minute(session) >= settings.wrong_codes_per_minute:
+        raise ApiError(429, "too_many_wrong_codes", headers={"Retry-After": "60"})
+    code = crypto.normalise_receipt_code(receipt_code)
+    receipt = crypto.receipt_keys(code, settings) if code else None
+    intake = (
+        session.scalar(select(Intake).where(Intake.receipt_lookup == receipt.lookup))
+        if receipt
+        else None
+    )
+    if intake is None or receipt is None:
+        limits.count_wrong_code(session)
+        time.sleep(settings.wrong_code_delay_seconds)
+        raise ApiError(403, "wrong_receipt_code")
+    return intake, crypto.unwrap(receipt.wrapping_key, intake.receipt_wrapped_key)
+
+
+def read_followups(session: Session, settings: Settings, receipt_code: str) -> FollowupThread:
+    intake, data_key = open_with_receipt(session, settings, receipt_code)
+    return read_followups_of(intake, data_key)
+
+
+def add_followup(
+    session: Session, settings: Settings, receipt_code: str, text: str
+) -> FollowupThread:
+    intake, data_key = open_with_receipt(session, settings, receipt_code)
+    if intake.status == Status.closed:
+        raise ApiError(409, "intake_closed")
+    add_message(intake, data_key, Author.person, text)
+    intake.status = Status.new
+    notify.queue_mail(session, settings, intake, "followup", notify.readers(session, intake))
+    session.commit()
+    return read_followups_of(intake, data_key)
+
+
+def read_followups_of(intake: Intake, data_key: bytes) -> FollowupThread:
+    return FollowupThread(
+        reference=intake.reference,
+        status=Status(intake.status),
+        status_text=t(f"status.{intake.status}", intake.language),
+        municipality=directory.public(intake.municipality_code),
+        messages=thread(intake, data_key),
+    )

@@ -1,0 +1,69 @@
+"""Who reads an intake, and the notifications they get (queued in the outbox, sent by the worker).
+
+A notification names the municipality and the reference; never content, never contact details.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intake_api import directory
+from intake_api.clock import utcnow
+from intake_api.config import Settings
+from intake_api.i18n import t
+from intake_api.models import Assignment, Coordinator, Intake, OutboxMail
+
+
+def coordinators_for(session: Session, municipality_code: str) -> list[Coordinator]:
+    """The active coordinators serving the municipality; the fallback ones when there are none."""
+    serving = session.scalars(
+        select(Coordinator)
+        .join(Assignment)
+        .where(Assignment.municipality_code == municipality_code, Coordinator.is_active)
+    ).all()
+    return list(serving) or fallback_coordinators(session)
+
+
+def fallback_coordinators(session: Session) -> list[Coordinator]:
+    return list(
+        session.scalars(select(Coordinator).where(Coordinator.is_fallback, Coordinator.is_active))
+    )
+
+
+def readers(session: Session, intake: Intake) -> list[Coordinator]:
+    """The coordinators holding a key to the intake."""
+    ids = [key.coordinator_id for key in intake.keys]
+    return list(session.scalars(select(Coordinator).where(Coordinator.id.in_(ids))))
+
+
+def queue_mail(
+    session: Session,
+    settings: Settings,
+    intake: Intake,
+    kind: str,
+    recipients: Iterable[Coordinator],
+) -> None:
+    """One mail per recipient (nobody sees who else was told), in the caller's transaction."""
+    municipality = directory.public(intake.municipality_code).name
+    seen: set[str] = set()
+    for coordinator in recipients:
+        if coordinator.email in seen:
+            continue
+        seen.add(coordinator.email)
+        lang = coordinator.language
+        params = {
+            "municipality": municipality,
+            "reference": intake.reference,
+            "workspace": settings.workspace_url,
+            "date": intake.expires_hour.date().isoformat(),
+        }
+        session.add(
+            OutboxMail(
+                intake_id=intake.id,
+                recipient=coordinator.email,
+                subject=t(f"mail.{kind}.subject", lang, **params),
+                body=t(f"mail.{kind}.body", lang, **params),
+                next_attempt_at=utcnow(),
+            )
+        )
