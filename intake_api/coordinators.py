@@ -107,8 +107,9 @@ def login(session: Session, settings: Settings, username: str, password: str) ->
     coordinator = session.scalar(select(Coordinator).where(Coordinator.username == username))
     if coordinator is None or not coordinator.is_active:
         # Same work as a real login, so that timing does not tell which usernames exist.
-        crypto.password_keys(password, b"\0" * 16, settings.argon2_time_cost,
-                             settings.argon2_memory_kib)
+        crypto.password_keys(
+            password, b"\0" * 16, settings.argon2_time_cost, settings.argon2_memory_kib
+        )
         raise ApiError(401, "wrong_login")
     verifier, wrapping_key = crypto.password_keys(
         password, coordinator.kdf_salt, coordinator.kdf_time_cost, coordinator.kdf_memory_kib

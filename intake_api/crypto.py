@@ -106,9 +106,7 @@ class CoordinatorKeys:
     wrapped_private_key: bytes
 
 
-def password_keys(
-    password: str, salt: bytes, time_cost: int, memory_kib: int
-) -> tuple[str, bytes]:
+def password_keys(password: str, salt: bytes, time_cost: int, memory_kib: int) -> tuple[str, bytes]:
     """(verifier, wrapping key) from one argon2id run."""
     raw = _argon2id(password, salt, time_cost, memory_kib)
     return sha256_hex(raw[:32]), raw[32:]

@@ -32,13 +32,15 @@ def get_engine(database_url: str) -> Engine:
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"check_same_thread": False}, hide_parameters=True
+        engine = create_engine(
+            database_url, connect_args={"check_same_thread": False}, hide_parameters=True
         )
         event.listen(engine, "connect", _harden_sqlite)
         return engine
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    return create_engine(
+        database_url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
     )
 
 

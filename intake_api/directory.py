@@ -2,10 +2,9 @@
 
 from functools import cache
 
+from intake_api.models import ContactPublic, MunicipalityPublic
 from vagut import phones
 from vagut.municipalities import Municipality, load_municipalities
-
-from intake_api.models import ContactPublic, MunicipalityPublic
 
 
 @cache

@@ -81,4 +81,3 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(error.status_code, "bad_request")
         status_code = error.status_code if error.status_code < 500 else 400
         return error_response(request, status_code, code, getattr(error, "headers", None))
-

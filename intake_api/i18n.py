@@ -31,8 +31,10 @@ def negotiate(accept_language: str | None) -> str:
     found = negotiate_locale(tags, _AVAILABLE, sep="-") if tags else None
     if found is None:
         # babel matches whole tags or aliases; fall back to matching the primary subtag.
-        found = next((tag.split("-")[0].lower() for tag in tags
-                      if tag.split("-")[0].lower() in _AVAILABLE), None)
+        found = next(
+            (tag.split("-")[0].lower() for tag in tags if tag.split("-")[0].lower() in _AVAILABLE),
+            None,
+        )
     if found is None:
         return DEFAULT_LANGUAGE
     return "ku" if found.lower().startswith("ckb") else found.lower()

@@ -36,7 +36,9 @@ def _verified_window(settings: Settings, purpose: str, token: str, now: float) -
     payload, _, mac = token.rpartition(".")
     parts = payload.split(".")
     valid_shape = len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit()
-    if not valid_shape or not hmac.compare_digest(mac.encode(), _mac(settings, purpose, payload).encode()):
+    if not valid_shape or not hmac.compare_digest(
+        mac.encode(), _mac(settings, purpose, payload).encode()
+    ):
         raise ApiError(403, f"{purpose}_invalid")
     not_before, expires = int(parts[1]), int(parts[2])
     if now < not_before:

@@ -90,7 +90,7 @@ class SecurityMiddleware:
         except _TooLarge:
             if not started:
                 await reply(413, "too_large")
-        except Exception as error:  # noqa: BLE001 (the type only: never the message)
+        except Exception as error:
             log.error("unexpected error: %s", type(error).__name__)
             if not started:
                 await reply(500, "internal")

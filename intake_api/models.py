@@ -180,9 +180,7 @@ class Message(Base):
     __tablename__ = "messages"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    intake_id: Mapped[str] = mapped_column(
-        ForeignKey("intakes.id", ondelete="CASCADE"), index=True
-    )
+    intake_id: Mapped[str] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     author: Mapped[str] = mapped_column(String(16))
     sealed_body: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,6 +1,6 @@
 from intake_api.models import ErrorPublic
 
 
-def ERRORS(*status_codes: int) -> dict[int | str, dict]:  # noqa: N802 (reads like a constant)
+def ERRORS(*status_codes: int) -> dict[int | str, dict]:
     """OpenAPI entries for the error answers a route gives; all share one shape."""
     return {code: {"model": ErrorPublic} for code in status_codes}

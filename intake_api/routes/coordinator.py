@@ -73,8 +73,6 @@ def hand_over(
     return coordinators.hand_over(session, settings, me, reference, data.municipality_code)
 
 
-@router.post(
-    "/intakes/{reference}/close", response_model=IntakeDetail, responses=ERRORS(401, 404)
-)
+@router.post("/intakes/{reference}/close", response_model=IntakeDetail, responses=ERRORS(401, 404))
 def close(session: SessionDep, me: CoordinatorDep, reference: str = ReferencePath) -> IntakeDetail:
     return coordinators.close(session, me, reference)

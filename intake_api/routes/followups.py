@@ -21,5 +21,7 @@ def read_followups(data: ReceiptCode, session: SessionDep, settings: SettingsDep
     response_model=FollowupThread,
     responses=ERRORS(403, 409, 413, 422, 429),
 )
-def add_followup(data: FollowupCreate, session: SessionDep, settings: SettingsDep) -> FollowupThread:
+def add_followup(
+    data: FollowupCreate, session: SessionDep, settings: SettingsDep
+) -> FollowupThread:
     return intakes.add_followup(session, settings, data.receipt_code, data.message)

@@ -1,0 +1,214 @@
+"""The outbox worker: sends queued mail, queues reminders and retention warnings, deletes what
+has reached its retention date. `python -m intake_api.worker` (one or more, beside the API).
+
+Each step is a function of `now`, so that tests can move time on without waiting for it.
+"""
+
+import argparse
+import datetime as dt
+import logging
+import smtplib
+import threading
+from email.message import EmailMessage
+from email.utils import make_msgid
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from intake_api import limits, notify
+from intake_api.clock import utcnow
+from intake_api.config import Settings, get_settings
+from intake_api.db import get_sessionmaker
+from intake_api.models import Intake, OutboxMail, Status
+
+log = logging.getLogger("intake_api.worker")
+LEASE = dt.timedelta(minutes=2)
+BATCH = 50
+
+
+# ---------------------------------------------------------------- sending
+
+
+def _smtp_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    # A Message-ID fixed per outbox row: should a crash come between sending and marking it sent,
+    # the resend carries the same id and mail systems drop the duplicate.
+    domain = settings.mail_from.rpartition("@")[2].strip("> ") or "localhost"
+    message["Message-ID"] = make_msgid(idstring=mail.id, domain=domain)
+    message.set_content(mail.body)
+    return message
+
+
+def _claim(session: Session, mail_id: str, now: dt.datetime) -> bool:
+    """Take a lease on one mail, so that two workers never send the same one."""
+    claimed = session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id == mail_id,
+            OutboxMail.sent.is_(False),
+            or_(OutboxMail.locked_until.is_(None), OutboxMail.locked_until < now),
+        )
+        .values(locked_until=now + LEASE)
+    )
+    session.commit()
+    return claimed.rowcount == 1
+
+
+def _backoff(settings: Settings, attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(2 ** min(attempts, 16), settings.outbox_max_backoff_seconds))
+
+
+def send_due_mail(session: Session, settings: Settings, now: dt.datetime | None = None) -> int:
+    """Send what is due; an SMTP failure leaves the mail queued for a later attempt."""
+    now = now or utcnow()
+    due = session.scalars(
+        select(OutboxMail.id)
+        .where(OutboxMail.sent.is_(False), OutboxMail.next_attempt_at <= now)
+        .order_by(OutboxMail.next_attempt_at)
+        .limit(BATCH)
+    ).all()
+    sent = 0
+    smtp: smtplib.SMTP | None = None
+    try:
+        for mail_id in due:
+            if not _claim(session, mail_id, now):
+                continue
+            mail = session.get(OutboxMail, mail_id)
+            try:
+                smtp = smtp or _connect(settings)
+                smtp.send_message(_smtp_message(mail, settings))
+            except (OSError, smtplib.SMTPException) as error:
+                mail.attempts += 1
+                mail.next_attempt_at = now + _backoff(settings, mail.attempts)
+                mail.locked_until = None
+                session.commit()
+                log.warning("mail not sent (%s), attempt %d", type(error).__name__, mail.attempts)
+                smtp = None
+                continue
+            mail.sent = True
+            mail.next_attempt_at = None  # the exact time is not kept once it is no longer needed
+            mail.locked_until = None
+            session.commit()
+            sent += 1
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+    return sent
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(
+        settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
+    )
+    if settings.smtp_starttls:
+        smtp.starttls()
+    if settings.smtp_user and settings.smtp_password:
+        smtp.login(settings.smtp_user, settings.smtp_password)
+    return smtp
+
+
+# ---------------------------------------------------------------- reminders and retention
+
+
+def next_working_day_start(moment: dt.datetime, settings: Settings) -> dt.datetime:
+    """08:00 local time on the first weekday after `moment` (UTC, naive), as naive UTC.
+    Public holidays are not counted out: a reminder on one is early, never late."""
+    zone = ZoneInfo(settings.timezone)
+    local = moment.replace(tzinfo=dt.UTC).astimezone(zone)
+    day = local.date() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    start = dt.datetime.combine(day, dt.time(settings.working_day_starts_hour), tzinfo=zone)
+    return start.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def queue_reminders(session: Session, settings: Settings, now: dt.datetime | None = None) -> int:
+    """Unread at the start of the next working day: remind its readers and the fallback."""
+    now = now or utcnow()
+    unread = session.scalars(
+        select(Intake).where(Intake.status == Status.new, Intake.reminder_sent.is_(False))
+    ).all()
+    queued = 0
+    for intake in unread:
+        if now < next_working_day_start(intake.created_hour, settings):
+            continue
+        recipients = notify.readers(session, intake) + notify.fallback_coordinators(session)
+        notify.queue_mail(session, settings, intake, "reminder", recipients)
+        intake.reminder_sent = True
+        queued += 1
+    session.commit()
+    return queued
+
+
+def queue_retention_warnings(
+    session: Session, settings: Settings, now: dt.datetime | None = None
+) -> int:
+    now = now or utcnow()
+    soon = now + dt.timedelta(days=settings.retention_warning_days)
+    expiring = session.scalars(
+        select(Intake).where(Intake.expires_hour <= soon, Intake.retention_warning_sent.is_(False))
+    ).all()
+    for intake in expiring:
+        notify.queue_mail(
+            session, settings, intake, "retention_warning", notify.readers(session, intake)
+        )
+        intake.retention_warning_sent = True
+    session.commit()
+    return len(expiring)
+
+
+def delete_expired(session: Session, now: dt.datetime | None = None) -> int:
+    """Delete intakes past their retention date, with their thread, keys and mail (cascade)."""
+    now = now or utcnow()
+    expired = session.scalars(select(Intake.id).where(Intake.expires_hour <= now)).all()
+    if expired:
+        session.execute(delete(Intake).where(Intake.id.in_(expired)))
+    limits.purge_spent_tokens(session)
+    session.commit()
+    if expired and session.bind.dialect.name == "sqlite":
+        # secure_delete zeroes the freed pages; the checkpoint clears the copies in the WAL too.
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    return len(expired)
+
+
+def run_once(settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
+    with get_sessionmaker(settings.database_url)() as session:
+        return {
+            "reminders": queue_reminders(session, settings, now),
+            "warnings": queue_retention_warnings(session, settings, now),
+            "deleted": delete_expired(session, now),
+            "sent": send_due_mail(session, settings, now),
+        }
+
+
+def run_forever(settings: Settings, stop: threading.Event | None = None) -> None:
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        try:
+            run_once(settings)
+        except Exception as error:
+            log.error("worker round failed: %s", type(error).__name__)
+        stop.wait(settings.worker_interval_seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--once", action="store_true", help="one round, then exit")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    if args.once:
+        print(run_once(settings))
+    else:
+        run_forever(settings)
+
+
+if __name__ == "__main__":
+    main()
