@@ -21,6 +21,7 @@ from nacl.utils import random as random_bytes
 from intake_api.config import Settings
 
 RECEIPT_DIGITS = 16
+_DASHES = "-\u2010\u2011\u2012\u2013"  # what phones put between digit groups
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L: read aloud on a phone
 
 
@@ -74,7 +75,7 @@ def normalise_receipt_code(text: str) -> str | None:
     for ch in text:
         if ch.isdecimal():
             digits.append(str(unicodedata.decimal(ch)))
-        elif not (ch.isspace() or ch in "-‐‑‒–"):
+        elif not (ch.isspace() or ch in _DASHES):
             return None
     return "".join(digits) if len(digits) == RECEIPT_DIGITS else None
 

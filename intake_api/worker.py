@@ -5,6 +5,7 @@ Each step is a function of `now`, so that tests can move time on without waiting
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -96,10 +97,8 @@ def send_due_mail(session: Session, settings: Settings, now: dt.datetime | None 
             sent += 1
     finally:
         if smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return sent
 
 
