@@ -1,0 +1,93 @@
+"""Everything for trying the service on one machine: `python -m intake_api.dev`.
+
+Starts a mail catcher on 127.0.0.1:8025 (mails are printed and saved under var/mail/), migrates
+the SQLite database var/intake.db, makes demo coordinators for Haninge (0136), Österåker (0117)
+and a fallback, then runs the outbox worker and the API on http://127.0.0.1:8001/.
+Development only: it refuses to run with INTAKE_ENVIRONMENT=production.
+"""
+
+import argparse
+import os
+import threading
+
+DEMO_COORDINATORS = (
+    # username, password, municipalities, fallback
+    ("haninge", "demo-haninge", ["0136"], False),
+    ("osteraker", "demo-osteraker", ["0117"], False),
+    ("fallback", "demo-fallback", [], True),
+)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--smtp-port", type=int, default=8025)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    os.environ.setdefault("INTAKE_ENVIRONMENT", "development")
+    os.environ["INTAKE_SMTP_HOST"] = "127.0.0.1"
+    os.environ["INTAKE_SMTP_PORT"] = str(args.smtp_port)
+    os.environ.setdefault("INTAKE_WORKSPACE_URL", f"http://127.0.0.1:{args.port}/")
+    os.environ.setdefault("INTAKE_WORKER_INTERVAL_SECONDS", "1")
+
+    # Imported here, after the environment is set: settings are read once.
+    import uvicorn
+    from sqlalchemy import select
+
+    from intake_api import coordinators, mailcatcher, worker
+    from intake_api.config import VAR_DIR, get_settings
+    from intake_api.db import get_sessionmaker, migrate
+    from intake_api.models import Coordinator
+    from intake_api.server import uvicorn_config
+
+    settings = get_settings()
+    if settings.environment != "development":
+        raise SystemExit("intake_api.dev is for development only")
+
+    mail_dir = VAR_DIR / "mail"
+    controller, _catcher = mailcatcher.start(args.smtp_port, save_dir=mail_dir, echo=True)
+    migrate(settings.database_url)
+    with get_sessionmaker(settings.database_url)() as session:
+        for username, password, codes, fallback in DEMO_COORDINATORS:
+            exists = session.scalar(select(Coordinator).where(Coordinator.username == username))
+            if exists is None:
+                coordinators.create_coordinator(
+                    session,
+                    settings,
+                    username,
+                    f"{username}@example.org",
+                    password,
+                    codes,
+                    is_fallback=fallback,
+                )
+
+    stop = threading.Event()
+    threading.Thread(target=worker.run_forever, args=(settings, stop), daemon=True).start()
+
+    base = f"http://127.0.0.1:{args.port}"
+    print(
+        "\nvag-ut intake API (development)\n"
+        f"  API          {base}/api/v1/   (OpenAPI: {base}/api/openapi.json)\n"
+        f"  form         {base}/api/v1/form   (no JavaScript)\n"
+        f"  database     {settings.database_url}\n"
+        f"  mail catcher smtp://127.0.0.1:{args.smtp_port} (printed here, saved in {mail_dir})\n"
+        f"  service token (chatbot): {settings.service_token}\n"
+        "  coordinators (POST /api/v1/coordinator/login):\n"
+        + "".join(
+            f"    {user:10} password {password:16} {'fallback' if fb else ', '.join(codes)}\n"
+            for user, password, codes, fb in DEMO_COORDINATORS
+        ),
+        flush=True,
+    )
+    try:
+        uvicorn.Server(uvicorn_config(host="127.0.0.1", port=args.port)).run()
+    finally:
+        stop.set()
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
