@@ -64,6 +64,8 @@ class SourceDate(str):
             return dt.date.fromisoformat(self)
         year = int(self[:4])
         month = int(self[5:7]) if self.precision == "month" else 12
+        if not 1 <= month <= 12:
+            raise ValueError(f"{self}: no such month")
         first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
         return first_of_next - dt.timedelta(days=1)
 

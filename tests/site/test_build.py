@@ -1,0 +1,127 @@
+"""Checks over the real build output: every page, every language."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from vagut.languages import LANGUAGES, LANGUAGE_CODES
+from vagut.municipalities import load_municipalities
+
+MUNICIPALITIES = load_municipalities()
+RTL = {lang.code for lang in LANGUAGES if lang.rtl}
+
+
+def page_path(site: Path, lang: str, *parts: str) -> Path:
+    prefix = [] if lang == "sv" else [lang]
+    return site.joinpath(*prefix, *parts, "index.html")
+
+
+class Resources(HTMLParser):
+    """The URLs a browser would fetch by itself: scripts, style sheets, fonts, images, frames."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            rel = attrs.get("rel", "")
+            if any(word in rel for word in ("stylesheet", "preload", "icon", "prefetch")):
+                self.urls.append(attrs["href"])
+        if tag == "img" and attrs.get("srcset"):
+            self.urls.extend(part.split()[0] for part in attrs["srcset"].split(","))
+
+
+def all_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_build_log_lists_stale_contacts(built_site):
+    log = (built_site / "build.log").read_text()
+    assert "stale contact (source from 2022-05-23, over a year ago): 0136-haninge.yml" in log
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_every_municipality_has_a_page_in_every_language(built_site, lang):
+    for municipality in MUNICIPALITIES:
+        assert page_path(built_site, lang, "kommun", municipality.slug).is_file()
+    prefix = built_site if lang == "sv" else built_site / lang
+    assert len(list((prefix / "kommun").glob("*/index.html"))) == 290
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_html_element_carries_language_and_direction(built_site, lang):
+    html = page_path(built_site, lang, "kommun", "haninge").read_text()
+    direction = "rtl" if lang in RTL else "ltr"
+    bcp47 = "ckb" if lang == "ku" else lang
+    assert f'<html lang="{bcp47}" dir="{direction}"' in html
+
+
+def test_every_page_has_112_the_quick_exit_and_no_third_party_resource(built_site):
+    pages = all_pages(built_site)
+    assert len(pages) > 2900
+    for page in pages:
+        html = page.read_text()
+        assert 'href="tel:112"' in html, page
+        assert "data-quick-exit" in html, page
+        parser = Resources()
+        parser.feed(html)
+        for url in parser.urls:
+            parsed = urlparse(url)
+            assert not parsed.scheme and not parsed.netloc, f"{page}: third-party {url}"
+
+
+def test_no_style_sheet_pulls_from_a_third_party(built_site):
+    for css in built_site.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]+)\)", css.read_text()):
+            url = url.strip("'\"")
+            assert url.startswith(("data:", "#")) or not urlparse(url).netloc, f"{css}: {url}"
+        assert "@import" not in css.read_text() or "fonts.googleapis" not in css.read_text()
+
+
+def test_verified_contacts_are_tel_and_mailto_links_with_source_and_staleness(built_site):
+    haninge = page_path(built_site, "sv", "kommun", "haninge").read_text()
+    assert 'href="tel:+4686067050"' in haninge
+    assert "08-606 70 50" in haninge
+    assert 'href="mailto:lamnakrim@haninge.se"' in haninge
+    assert "23 maj 2022" in haninge
+    assert "mer än ett år gammal" in haninge
+    osteraker = page_path(built_site, "en", "kommun", "osteraker").read_text()
+    assert 'href="tel:+46854081180"' in osteraker
+
+
+def test_a_municipality_without_a_verified_contact_says_so_and_shows_the_national_ways_in(
+    built_site,
+):
+    kiruna = page_path(built_site, "sv", "kommun", "kiruna").read_text()
+    assert "vu-no-contact" in kiruna
+    assert "ingen kontrollerad kontakt" in kiruna
+    assert 'href="tel:11414"' in kiruna
+    assert 'class="vu-tel"' not in kiruna.split('id="national"')[0]
+
+
+def test_the_language_menu_links_to_the_same_municipality(built_site):
+    html = page_path(built_site, "ar", "kommun", "haninge").read_text()
+    for lang in LANGUAGE_CODES:
+        if lang == "ar":
+            continue
+        target = "kommun/haninge/" if lang == "sv" else f"{lang}/kommun/haninge/"
+        assert f'href="../../../{target}" hreflang="{lang}"' in html
+
+
+def test_directory_lists_all_290_without_javascript_and_ships_lookup_data(built_site):
+    html = page_path(built_site, "ti", "kommun").read_text()
+    assert len(re.findall(r'<li><a href="[a-z0-9-]+/" lang="sv">', html)) == 290
+    assert (built_site / "assets" / "places.json").stat().st_size < 150_000
+
+
+def test_the_navigation_does_not_carry_290_municipalities(built_site):
+    html = page_path(built_site, "sv", "foraldrar").read_text()
+    assert "kommun/kiruna/" not in html
+    assert len(html.encode()) < 40_000
