@@ -4,7 +4,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -20,16 +19,7 @@ from intake_api import coordinators, mailcatcher
 from intake_api.config import Settings, get_settings
 from intake_api.db import get_engine, get_sessionmaker, migrate
 from intake_api.main import app
-
-SERVICE_TOKEN = "test-service-token-0123456789abcdef"
-PASSWORDS = {"haninge": "pw-haninge", "osteraker": "pw-osteraker", "fallback": "pw-fallback"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
+from tests.intake_api.helpers import PASSWORDS, free_port, make_settings
 
 # ---------------------------------------------------------------- PostgreSQL
 
@@ -100,7 +90,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         subprocess.run(
             _as_postgres_user(
                 [str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "immediate", "-w", "stop"]
-            ),  # fmt: skip
+            ),
             capture_output=True,
             timeout=60,
         )
@@ -141,30 +131,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     get_engine(db.url).dispose()
 
 
-def test_settings(database_url: str, **overrides: object) -> Settings:
-    values = {
-        "database_url": database_url,
-        "environment": "development",
-        "secret_key": "test-secret-key-0123456789abcdef0123456789",
-        "service_token": SERVICE_TOKEN,
-        # Fast in tests only; production keeps the defaults (see test_settings.py).
-        "argon2_time_cost": 1,
-        "argon2_memory_kib": 64,
-        "wrong_code_delay_seconds": 0,
-        "form_min_seconds": 0,
-        "pow_difficulty_bits": 8,
-        "smtp_port": free_port(),
-        "smtp_timeout_seconds": 2,
-    }
-    return Settings(**{**values, **overrides})
-
-
-test_settings.__test__ = False  # a helper, not a test
-
-
 @pytest.fixture
 def settings(database: Database) -> Settings:
-    return test_settings(database.url)
+    return make_settings(database.url)
 
 
 @pytest.fixture
@@ -197,7 +166,7 @@ def staff(session: Session, settings: Settings) -> dict[str, str]:
             "osteraker@example.org",
             PASSWORDS["osteraker"],
             ["0117"],
-        ),  # fmt: skip
+        ),
         "fallback": coordinators.create_coordinator(
             session,
             settings,
@@ -206,7 +175,7 @@ def staff(session: Session, settings: Settings) -> dict[str, str]:
             PASSWORDS["fallback"],
             [],
             is_fallback=True,
-        ),  # fmt: skip
+        ),
     }
     return {name: coordinator.id for name, coordinator in made.items()}
 
@@ -218,31 +187,3 @@ def smtp(settings: Settings) -> Iterator[mailcatcher.MailCatcher]:
         yield catcher
     finally:
         controller.stop()
-
-
-# ---------------------------------------------------------------- helpers for tests
-
-
-def intake_body(**changes: object) -> dict:
-    body = {
-        "municipality_code": "0136",
-        "role": "relative",
-        "concern": "worried_about_child",
-        "age_group": "under_18",
-        "language": "sv",
-        "contact_method": "receipt_code",
-        "message": "Min son har börjat hänga med äldre killar.",
-    }
-    return {**body, **changes}
-
-
-def service_headers(**extra: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {SERVICE_TOKEN}", **extra}
-
-
-def login(client: TestClient, username: str) -> dict[str, str]:
-    answer = client.post(
-        "/api/v1/coordinator/login", json={"username": username, "password": PASSWORDS[username]}
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}

@@ -1,0 +1,59 @@
+"""Helpers shared by the intake API tests."""
+
+import socket
+
+from fastapi.testclient import TestClient
+
+from intake_api.config import Settings
+
+SERVICE_TOKEN = "test-service-token-0123456789abcdef"
+PASSWORDS = {"haninge": "pw-haninge", "osteraker": "pw-osteraker", "fallback": "pw-fallback"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values = {
+        "database_url": database_url,
+        "environment": "development",
+        "secret_key": "test-secret-key-0123456789abcdef0123456789",
+        "service_token": SERVICE_TOKEN,
+        # Fast in tests only; production keeps the defaults (see test_settings.py).
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 64,
+        "wrong_code_delay_seconds": 0,
+        "form_min_seconds": 0,
+        "pow_difficulty_bits": 8,
+        "smtp_port": free_port(),
+        "smtp_timeout_seconds": 2,
+    }
+    return Settings(**{**values, **overrides})
+
+
+def intake_body(**changes: object) -> dict:
+    body = {
+        "municipality_code": "0136",
+        "role": "relative",
+        "concern": "worried_about_child",
+        "age_group": "under_18",
+        "language": "sv",
+        "contact_method": "receipt_code",
+        "message": "Min son har börjat hänga med äldre killar.",
+    }
+    return {**body, **changes}
+
+
+def service_headers(**extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {SERVICE_TOKEN}", **extra}
+
+
+def login(client: TestClient, username: str) -> dict[str, str]:
+    answer = client.post(
+        "/api/v1/coordinator/login", json={"username": username, "password": PASSWORDS[username]}
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
