@@ -22,6 +22,7 @@ from intake_api.models import (
     IntakePublic,
     Message,
     Status,
+    new_id,
     ThreadMessage,
 )
 
@@ -40,6 +41,7 @@ def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> I
     data_key = crypto.new_data_key()
     now = hour_of(utcnow())
     intake = Intake(
+        id=new_id(),  # now, not at flush: the outbox row below refers to it
         reference=crypto.new_reference(),
         municipality_code=data.municipality_code,
         role=data.role,
