@@ -22,8 +22,8 @@ from intake_api.models import (
     IntakePublic,
     Message,
     Status,
-    new_id,
     ThreadMessage,
+    new_id,
 )
 
 
