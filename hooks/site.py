@@ -70,9 +70,14 @@ def _material_t(key: str, lang: str) -> str:
     return strings("material", lang).get(key, "")
 
 
+CHAT_WIDGET = Path(__file__).resolve().parent.parent / "theme" / "assets" / "chat" / "chat.js"
+
+
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _report_stale_contacts()
+    # No chat button that leads nowhere: it appears only once the widget is part of the theme.
+    config.extra["chat_enabled"] = CHAT_WIDGET.is_file()
     return config
 
 
@@ -123,6 +128,8 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
         "national": national,
         "source_date": partial(dates.source_date, lang=lang),
         "today": dt.date.today(),
+        "chat_enabled": config.extra["chat_enabled"],
+        "form_url": f"{config.extra['intake_form_url']}?lang={lang}",
         "Serves": Serves,
     }
     slug = page.file.src_uri.removeprefix(f"{DIRECTORY}/").split(".")[0]
