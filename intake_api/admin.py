@@ -103,7 +103,7 @@ def run(argv: list[str] | None = None, settings: Settings | None = None) -> None
             print(f"{args.username} deactivated")
         elif args.command == "list":
             for coordinator in session.scalars(select(Coordinator).order_by(Coordinator.username)):
-                codes = ", ".join(a.municipality_code for a in coordinator.municipalities)
+                codes = ", ".join(sorted(a.municipality_code for a in coordinator.municipalities))
                 flags = " [fallback]" * coordinator.is_fallback + " [inactive]" * (
                     not coordinator.is_active
                 )

@@ -1,0 +1,101 @@
+"""Notifications through a real SMTP server (aiosmtpd on localhost): they arrive, once, and say
+nothing but the municipality and the reference."""
+
+import datetime as dt
+
+from sqlalchemy import text
+
+from intake_api import mailcatcher, worker
+from tests.intake_api.helpers import intake_body, service_headers
+
+
+def create(client, **changes):
+    answer = client.post("/api/v1/intakes", json=intake_body(**changes), headers=service_headers())
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def test_the_coordinator_mail_names_municipality_and_reference_only(
+    client, staff, session, settings, smtp
+):
+    secret = "Han heter Kalle och bor på Storgatan 5"
+    intake = create(client, message=secret, contact_method="phone", phone="070-987 65 43")
+    assert worker.send_due_mail(session, settings) == 1
+    assert smtp.wait_for(1, timeout=5)
+    [mail] = smtp.messages
+    assert mail["To"] == "haninge@example.org"
+    assert intake["reference"] in mail["Subject"] and "Haninge" in mail["Subject"]
+    content = mail.as_string()
+    for leak in (secret, "Kalle", "070", "987 65 43", "worried_about_child", "under_18"):
+        assert leak not in content
+    assert worker.send_due_mail(session, settings) == 0  # sent once
+
+
+def test_a_municipality_nobody_serves_notifies_the_fallback(client, staff, session, settings, smtp):
+    create(client, municipality_code="1880")  # Örebro: no coordinator linked
+    worker.send_due_mail(session, settings)
+    assert smtp.wait_for(1, timeout=5)
+    assert [m["To"] for m in smtp.messages] == ["fallback@example.org"]
+
+
+def test_an_smtp_outage_delays_mail_and_never_loses_or_repeats_it(client, staff, session, settings):
+    settings.intakes_per_municipality_per_hour = 100
+    references = {create(client)["reference"] for _ in range(20)}
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    # The SMTP server is down: nothing is sent, everything stays queued with a later attempt.
+    assert worker.send_due_mail(session, settings, now) == 0
+    attempts = session.execute(text("SELECT attempts FROM outbox")).scalars().all()
+    assert attempts == [1] * 20
+    assert worker.send_due_mail(session, settings, now) == 0  # backing off: not due yet
+
+    controller, catcher = mailcatcher.start(settings.smtp_port)
+    try:
+        later = now + dt.timedelta(minutes=5)
+        assert worker.send_due_mail(session, settings, later) == 20
+        assert worker.send_due_mail(session, settings, later + dt.timedelta(hours=1)) == 0
+        assert catcher.wait_for(20, timeout=10)
+        received = [m["Subject"].rsplit("(", 1)[1].rstrip(")") for m in catcher.messages]
+        assert sorted(received) == sorted(references)  # every one, each once
+        assert len({m["Message-ID"] for m in catcher.messages}) == 20
+    finally:
+        controller.stop()
+
+
+def test_two_workers_never_send_the_same_mail(client, staff, session, settings, smtp):
+    settings.intakes_per_municipality_per_hour = 100
+    for _ in range(5):
+        create(client)
+    from intake_api.db import get_sessionmaker
+
+    with get_sessionmaker(settings.database_url)() as other:
+        first = worker.send_due_mail(session, settings)
+        second = worker.send_due_mail(other, settings)
+    assert first + second == 5
+    assert smtp.wait_for(5, timeout=5)
+    assert len(smtp.messages) == 5
+
+
+def test_unread_at_the_next_working_day_reminds_readers_and_the_fallback(
+    client, staff, session, settings, smtp
+):
+    create(client)
+    created = session.execute(text("SELECT created_hour FROM intakes")).scalar_one()
+    created = created if isinstance(created, dt.datetime) else dt.datetime.fromisoformat(created)
+    start = worker.next_working_day_start(created, settings)
+    assert start.weekday() < 5 and start > created
+    worker.send_due_mail(session, settings)  # the first notification
+    assert worker.queue_reminders(session, settings, start - dt.timedelta(minutes=1)) == 0
+    assert worker.queue_reminders(session, settings, start + dt.timedelta(minutes=1)) == 1
+    assert worker.queue_reminders(session, settings, start + dt.timedelta(days=1)) == 0  # once
+    worker.send_due_mail(session, settings, start + dt.timedelta(minutes=2))
+    assert smtp.wait_for(3, timeout=5)
+    reminders = [m for m in smtp.messages if m["Subject"].startswith("Oläst")]
+    assert sorted(m["To"] for m in reminders) == ["fallback@example.org", "haninge@example.org"]
+
+
+def test_next_working_day_skips_the_weekend(settings):
+    friday_evening = dt.datetime(2026, 11, 20, 18, 0)  # UTC; 19:00 in Stockholm
+    monday_eight = dt.datetime(2026, 11, 23, 7, 0)  # 08:00 in Stockholm (CET)
+    assert worker.next_working_day_start(friday_evening, settings) == monday_eight
+    summer_tuesday = dt.datetime(2026, 6, 16, 9, 0)
+    assert worker.next_working_day_start(summer_tuesday, settings) == dt.datetime(2026, 6, 17, 6)
