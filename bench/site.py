@@ -55,7 +55,7 @@ def build(config_dir: Path, site_dir: Path) -> tuple[float, int]:
 
 def make_plain_project(directory: Path, pages_per_language: int) -> None:
     languages = "\n".join(
-        f"        - {{locale: {code}, name: {code}, build: true{', default: true' if code == 'sv' else ''}}}"
+        f"        - {{locale: {code}, name: {code}, build: true, default: {code == 'sv'}}}"
         for code in LANGUAGE_CODES
     )
     (directory / "mkdocs.yml").write_text(PLAIN_CONFIG.format(languages=languages))

@@ -3,7 +3,8 @@
 The data is checked when the build starts (a bad file fails the build and names file and
 field); every municipality gets a page in every language, as a file in the suffix structure
 (kommun/<slug>.<lang>.md) that exists only in the build: mkdocs-static-i18n sorts and links it
-like any hand-written page, and on_page_read_source hands mkdocs its text. Templates read every string from translations/ through `t`.
+like any hand-written page, and on_page_read_source hands mkdocs its text. Templates read
+every string from translations/ through `t`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ overwrite a file that exists. It fixes the official names the source data gets w
 
 import csv
 import sys
-from pathlib import Path
 
 import yaml
 

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from vagut.languages import LANGUAGES, LANGUAGE_CODES
+from vagut.languages import LANGUAGE_CODES, LANGUAGES
 from vagut.municipalities import load_municipalities
 
 MUNICIPALITIES = load_municipalities()
