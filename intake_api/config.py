@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Stockholm"  # what "the next working day" means
     working_day_starts_hour: int = 8
 
-    worker_interval_seconds: float = 5.0
+    worker_interval_seconds: float = 1.0  # a cheap indexed poll; keeps intake-to-mail short
     outbox_max_backoff_seconds: int = 900
 
     @field_validator("cors_origins", mode="before")

@@ -32,8 +32,15 @@ def get_engine(database_url: str) -> Engine:
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # One connection per process: SQLite has one writer at a time anyway, and a queue for
+        # the connection is fair, where SQLite's busy handler sleeps and retries (slow p99).
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False}, hide_parameters=True
+            database_url,
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
         )
         event.listen(engine, "connect", _harden_sqlite)
         return engine

@@ -22,8 +22,14 @@ def public(code: str) -> MunicipalityPublic:
 
 
 def contacts(code: str) -> list[ContactPublic]:
+    return list(_contacts(code))
+
+
+@cache
+def _contacts(code: str) -> tuple[ContactPublic, ...]:
+    """Parsed and formatted once per municipality: phonenumbers is not cheap."""
     municipality = find(code)
-    return [
+    return tuple(
         ContactPublic(
             serves=str(contact.serves),
             phone=contact.phone,
@@ -32,4 +38,4 @@ def contacts(code: str) -> list[ContactPublic]:
             email=str(contact.email) if contact.email else None,
         )
         for contact in (municipality.contacts if municipality else ())
-    ]
+    )

@@ -31,14 +31,16 @@ def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> I
     if directory.find(data.municipality_code) is None:
         raise ApiError(422, "unknown_municipality")
     limits.check_intake_limits(session, settings, data.municipality_code)
+    # Release the database (keeping a spent challenge spent) while argon2 runs: the slow part
+    # never holds a connection or a lock.
+    session.commit()
+    receipt_code = crypto.new_receipt_code()
+    receipt = crypto.receipt_keys(receipt_code, settings)
+    data_key = crypto.new_data_key()
     recipients = notify.coordinators_for(session, data.municipality_code)
     if not recipients:
         # Nobody could ever read it: say so now rather than pretend it was delivered.
         raise ApiError(503, "no_coordinator")
-
-    receipt_code = crypto.new_receipt_code()
-    receipt = crypto.receipt_keys(receipt_code, settings)
-    data_key = crypto.new_data_key()
     now = hour_of(utcnow())
     intake = Intake(
         id=new_id(),  # now, not at flush: the outbox row below refers to it
@@ -131,6 +133,7 @@ def open_with_receipt(
     """The intake and its data key. Wrong codes are slow, and counted for everyone."""
     if limits.wrong_codes_this_minute(session) >= settings.wrong_codes_per_minute:
         raise ApiError(429, "too_many_wrong_codes", headers={"Retry-After": "60"})
+    session.rollback()  # release the database while argon2 runs
     code = crypto.normalise_receipt_code(receipt_code)
     receipt = crypto.receipt_keys(code, settings) if code else None
     intake = (

@@ -79,9 +79,11 @@ def send_due_mail(session: Session, settings: Settings, now: dt.datetime | None 
             if not _claim(session, mail_id, now):
                 continue
             mail = session.get(OutboxMail, mail_id)
+            message = _smtp_message(mail, settings)
+            session.commit()  # no connection held while talking to the SMTP server
             try:
                 smtp = smtp or _connect(settings)
-                smtp.send_message(_smtp_message(mail, settings))
+                smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as error:
                 mail.attempts += 1
                 mail.next_attempt_at = now + _backoff(settings, mail.attempts)

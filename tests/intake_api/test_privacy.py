@@ -156,6 +156,7 @@ def test_retention_warns_then_deletes_everything(client, staff, session, setting
     assert worker.delete_expired(session, later) == 1
     for table in ("intakes", "messages", "intake_keys", "outbox"):
         assert session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
+    session.commit()  # hand the connection back: SQLite has one per process
     gone = client.post("/api/v1/followups/read", json={"receipt_code": code})
     assert gone.json()["code"] == "wrong_receipt_code"  # the code expired with its intake
     if database.kind == "sqlite":
