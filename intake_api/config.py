@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=19456, ge=8)
 
     # Abuse limits, none of which looks at who is asking.
-    pow_difficulty_bits: int = Field(default=18, ge=0, le=32)
+    pow_difficulty_bits: int = Field(default=16, ge=0, le=32)  # ~65 000 hashes
     challenge_ttl_seconds: int = 600
     form_min_seconds: float = 3.0  # a form filled faster than this was filled by a program
     form_ttl_seconds: int = 3600

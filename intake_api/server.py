@@ -16,8 +16,18 @@ LOG_CONFIG = {
         "uvicorn": {"level": "INFO"},
         "uvicorn.access": {"level": "CRITICAL", "propagate": False},
         "intake_api": {"level": "INFO"},
+        "alembic": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": "INFO"},
+}
+
+
+OPTIONS = {
+    "access_log": False,
+    "proxy_headers": False,  # the forwarded address is of no use to us: do not even parse it
+    "server_header": False,
+    "date_header": False,
+    "log_config": LOG_CONFIG,
 }
 
 
@@ -27,17 +37,7 @@ def uvicorn_config(
     port: int = 8001,
     **options: object,
 ) -> uvicorn.Config:
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        access_log=False,
-        proxy_headers=False,  # the forwarded address is of no use to us: do not even parse it
-        server_header=False,
-        date_header=False,
-        log_config=LOG_CONFIG,
-        **options,
-    )
+    return uvicorn.Config(app, host=host, port=port, **{**OPTIONS, **options})
 
 
 def main() -> None:
@@ -46,7 +46,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    uvicorn.Server(uvicorn_config(host=args.host, port=args.port, workers=args.workers)).run()
+    uvicorn.run(
+        "intake_api.main:app", host=args.host, port=args.port, workers=args.workers, **OPTIONS
+    )
 
 
 if __name__ == "__main__":
