@@ -53,7 +53,10 @@ def _spend(session: Session, token: str, expires: int, purpose: str) -> None:
     token_hash = hashlib.sha256(token.encode()).hexdigest()
     if session.get(SpentToken, token_hash) is not None:
         raise ApiError(403, f"{purpose}_used")
-    session.add(SpentToken(token_hash=token_hash, expires_at=from_epoch(expires)))
+    # Rounded up to the hour: the row is written with the intake, and an exact expiry would
+    # date the intake to the second.
+    keep_until = hour_of(from_epoch(expires)) + dt.timedelta(hours=1)
+    session.add(SpentToken(token_hash=token_hash, expires_at=keep_until))
     try:
         session.flush()
     except IntegrityError:
