@@ -1,0 +1,295 @@
+"""The anonymous first contact: the form's answers, a summary to confirm or change, and the
+submission to the intake service. Nothing is half-sent: the intake is one POST, and the slots are
+cleared (message and phone too) once it is sent or cancelled."""
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import phonenumbers
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import intake, places
+from actions.choices import CHOICES, SKIP, match_choice
+from actions.common import button, choice_label, choice_titles, language
+from actions.i18n import t
+from actions.municipality import choose_buttons, place_from_tracker
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4000
+FORM_SLOTS = ["role", "municipality_code", "concern", "age_group", "contact_method", "phone",
+              "message"]
+# The summary's "change" buttons: field → the slots it empties.
+FIELDS = {
+    "role": ["role"],
+    "municipality": ["municipality_code"],
+    "concern": ["concern"],
+    "age_group": ["age_group"],
+    "contact": ["contact_method", "phone"],
+    "message": ["message"],
+}
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[str]:
+    for entity in (tracker.latest_message or {}).get("entities", []):
+        if entity.get("entity") == name and entity.get("value") is not None:
+            return str(entity["value"])
+    return None
+
+
+def _text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def _intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def _requested(tracker: Tracker, slot: str) -> bool:
+    return tracker.get_slot("requested_slot") == slot
+
+
+def parse_phone(text: str) -> Optional[str]:
+    try:
+        number = phonenumbers.parse(text, "SE")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ValidateContactForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_contact_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        slots = list(domain_slots)
+        if tracker.get_slot("contact_method") != "phone" and "phone" in slots:
+            slots.remove("phone")
+        return slots
+
+    async def _choice(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[Text, Any]:
+        if not _requested(tracker, slot):
+            return {}
+        allowed = {value for value, _ in CHOICES[slot]}
+        picked = _entity(tracker, "choice")
+        if picked not in allowed:
+            text = _text(tracker)
+            picked = None if text.startswith("/") else match_choice(slot, text, choice_titles(slot))
+        if picked is None:
+            dispatcher.utter_message(text=t(language(tracker), "action.invalid_choice"))
+        return {slot: picked}
+
+    async def extract_role(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return await self._choice("role", dispatcher, tracker)
+
+    async def extract_concern(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return await self._choice("concern", dispatcher, tracker)
+
+    async def extract_age_group(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return await self._choice("age_group", dispatcher, tracker)
+
+    async def extract_contact_method(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return await self._choice("contact_method", dispatcher, tracker)
+
+    async def extract_municipality_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if not _requested(tracker, "municipality_code"):
+            return {}
+        lang = language(tracker)
+        match = place_from_tracker(tracker)
+        if match.exact:
+            return {"municipality_code": match.exact, "place_candidates": None}
+        if match.candidates:
+            return {"municipality_code": None, "place_candidates": match.candidates}
+        dispatcher.utter_message(text=t(lang, "action.place_not_found"))
+        return {"municipality_code": None, "place_candidates": None}
+
+    async def extract_phone(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not _requested(tracker, "phone"):
+            return {}
+        number = parse_phone(_text(tracker))
+        if number is None:
+            dispatcher.utter_message(text=t(language(tracker), "action.phone_invalid"))
+        return {"phone": number}
+
+    async def extract_message(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not _requested(tracker, "message"):
+            return {}
+        if _entity(tracker, "choice") == "skip":
+            return {"message": SKIP}
+        text = _text(tracker)
+        if text.startswith("/"):
+            dispatcher.utter_message(text=t(language(tracker), "action.invalid_choice"))
+            return {"message": None}
+        if len(text) > MAX_MESSAGE:
+            dispatcher.utter_message(
+                text=t(language(tracker), "action.message_too_long", max=MAX_MESSAGE)
+            )
+            return {"message": None}
+        return {"message": text or SKIP}
+
+
+class ActionAskMunicipalityCode(Action):
+    """The form's question for the municipality: the candidates as buttons when the last answer
+    was close to several, else the plain question."""
+
+    def name(self) -> Text:
+        return "action_ask_municipality_code"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        lang = language(tracker)
+        candidates = [c for c in tracker.get_slot("place_candidates") or []
+                      if c in places.municipalities()]
+        if candidates:
+            if len(candidates) == 1:
+                name = places.municipalities()[candidates[0]].name
+                text = t(lang, "action.place_confirm", municipality=name)
+            else:
+                text = t(lang, "action.place_choose")
+            dispatcher.utter_message(text=text, buttons=choose_buttons(lang, candidates))
+            return [SlotSet("place_candidates", None)]
+        dispatcher.utter_message(response="utter_ask_municipality_code")
+        return []
+
+
+def summary_text(lang: str, tracker: Tracker) -> str:
+    code = tracker.get_slot("municipality_code")
+    municipality = places.municipalities()[code].name if code in places.municipalities() else "-"
+    method = tracker.get_slot("contact_method")
+    contact = choice_label(lang, "contact_method", method)
+    if method == "phone" and tracker.get_slot("phone"):
+        display, _ = places.format_phone(tracker.get_slot("phone"))
+        contact = f"{contact}: {display}"
+    message = tracker.get_slot("message")
+    return t(
+        lang,
+        "action.summary",
+        municipality=municipality,
+        role=choice_label(lang, "role", tracker.get_slot("role")),
+        concern=choice_label(lang, "concern", tracker.get_slot("concern")),
+        age_group=choice_label(lang, "age_group", tracker.get_slot("age_group")),
+        contact=contact,
+        message=message if message and message != SKIP else t(lang, "action.summary_no_message"),
+    )
+
+
+def send_buttons(lang: str) -> List[Dict[str, str]]:
+    return [
+        button(lang, "button.send", "/affirm"),
+        button(lang, "button.change", "/change"),
+        button(lang, "button.cancel", "/stop"),
+    ]
+
+
+class ActionContactSummary(Action):
+    def name(self) -> Text:
+        return "action_contact_summary"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        lang = language(tracker)
+        dispatcher.utter_message(text=summary_text(lang, tracker), buttons=send_buttons(lang))
+        return []
+
+
+class ActionChangeField(Action):
+    """From the summary: which answer to change; then the form asks just that one again."""
+
+    def name(self) -> Text:
+        return "action_change_field"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        lang = language(tracker)
+        field = _entity(tracker, "field")
+        if field not in FIELDS:
+            buttons = [
+                button(lang, f"button.field_{name}", f'/change{{"field":"{name}"}}')
+                for name in FIELDS
+            ]
+            buttons.append(button(lang, "button.cancel", "/stop"))
+            dispatcher.utter_message(text=t(lang, "reply.ask_change"), buttons=buttons)
+            return []
+        events: List[EventType] = [SlotSet(slot, None) for slot in FIELDS[field]]
+        return events + [FollowupAction("contact_form")]
+
+
+def reset_events() -> List[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS + ["place_candidates", "receipt_code"]]
+
+
+class ActionCancelContact(Action):
+    def name(self) -> Text:
+        return "action_cancel_contact"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        dispatcher.utter_message(response="utter_contact_cancelled")
+        keep_place = [SlotSet("municipality_code", tracker.get_slot("municipality_code"))]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_events() + keep_place
+
+
+class ActionSubmitIntake(Action):
+    def name(self) -> Text:
+        return "action_submit_intake"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        lang = language(tracker)
+        body: Dict[str, Any] = {
+            "municipality_code": tracker.get_slot("municipality_code"),
+            "role": tracker.get_slot("role"),
+            "concern": tracker.get_slot("concern"),
+            "age_group": tracker.get_slot("age_group"),
+            "language": lang,
+            "contact_method": tracker.get_slot("contact_method"),
+        }
+        if None in body.values():
+            # Not everything is answered (a stray "yes"): ask again rather than send half.
+            return [FollowupAction("contact_form")]
+        if body["contact_method"] == "phone":
+            body["phone"] = tracker.get_slot("phone")
+        message = tracker.get_slot("message")
+        if message and message != SKIP:
+            body["message"] = message[:MAX_MESSAGE]
+
+        outcome = await intake.submit(body)
+        if not outcome.ok:
+            key = "action.send_failed" if outcome.unreachable else "action.send_refused"
+            dispatcher.utter_message(
+                text=t(lang, key),
+                buttons=[button(lang, "button.send", "/affirm"),
+                         button(lang, "button.cancel", "/stop")],
+            )
+            return []
+
+        data = outcome.data or {}
+        name = (data.get("municipality") or {}).get("name") or places.municipalities().get(
+            body["municipality_code"], places.Municipality("", "-", "-", "-", ())
+        ).name
+        dispatcher.utter_message(
+            text=t(lang, "action.sent", municipality=name, reference=data.get("reference", "-"))
+        )
+        dispatcher.utter_message(
+            text=t(lang, "action.receipt_code", code=_group(str(data.get("receipt_code", ""))))
+        )
+        if data.get("next_steps"):
+            dispatcher.utter_message(text=str(data["next_steps"]))
+        dispatcher.utter_message(text=t(lang, "action.always"))
+        keep_place = [SlotSet("municipality_code", body["municipality_code"])]
+        return reset_events() + keep_place
+
+
+def _group(code: str) -> str:
+    """1234567812345678 → 1234 5678 1234 5678 (easier to copy down)."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4)) if code.isdigit() else code

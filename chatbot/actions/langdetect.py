@@ -1,0 +1,60 @@
+"""A small, explainable guess at a message's language, used only when the widget did not send
+`metadata.language` (rasa shell, conversation tests, other clients). The page's language always
+wins when it is there. Returns None when unsure, so the conversation keeps its language."""
+
+import re
+from typing import Optional
+
+from vagut.slug import fold
+
+_ETHIOPIC = re.compile(r"[\u1200-\u137F]")
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+# Letters that Sorani uses and Persian and Arabic do not; then Persian's own letters.
+_SORANI = re.compile(r"[ڕڵێۆەڤ]")
+_PERSIAN = re.compile(r"[پچژگکی]")
+_ARABIC_ONLY = re.compile(r"[ةىيك]")
+
+_WORDS = {
+    "sv": "jag du vill hur vad ar det och att inte min mitt kan man hej tack som har med for en ett "
+    "pa om mig hjalp barn son dotter orolig kommunen hotad nagon varfor behover lamna kriminalitet "
+    "gang jobb ska skulle maste ocksa eller",
+    "en": "i you the and is are what how my me want to not can help child son daughter worried "
+    "leave crime gang do does need have with this that hello hi thanks please someone it about",
+    "so": "waxaan waan maxaa sidee aan iyo ka ku u waa ma haa maya ilmahayga wiilkayga gabadhayda "
+    "ayaa doonayaa caawimaad ka bixi dambiyada walwalsanahay kooxda isuduwaha waxa hadda",
+    "tr": "ben sen ne nasil bir ve bu icin istiyorum degil yardim cocugum oglum kizim endiseliyim "
+    "suc cete birak merhaba tesekkurler mi mu var yok nerede",
+    "es": "yo tu que como el la los las un una y es no quiero ayuda hijo hija preocupado dejar crimen "
+    "banda hola gracias por para con mi necesito esta estoy puedo",
+    "fr": "je tu que comment le la les un une et est ne pas veux aide enfant fils fille inquiet "
+    "quitter crime bande bonjour merci pour avec mon ma besoin suis peux",
+}
+_VOCAB = {lang: set(words.split()) for lang, words in _WORDS.items()}
+
+
+def detect(text: str) -> Optional[str]:
+    if not text or text.startswith("/"):
+        return None
+    if _ETHIOPIC.search(text):
+        return "ti"
+    if _ARABIC_SCRIPT.search(text):
+        if _SORANI.search(text):
+            return "ku"
+        if _PERSIAN.search(text) and not _ARABIC_ONLY.search(text):
+            return "fa"
+        return "ar"
+    if re.search(r"[åäö]", text.lower()):
+        return "sv"
+    if re.search(r"[ğışİ]", text):
+        return "tr"
+    if re.search(r"[ñ¿¡]", text.lower()):
+        return "es"
+    words = re.findall(r"[a-z]+", fold(text))
+    if not words:
+        return None
+    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _VOCAB.items()}
+    best = max(scores, key=scores.get)
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] >= 1 and ranked[0] > ranked[1]:
+        return best
+    return None

@@ -1,0 +1,106 @@
+"""Finding the municipality and showing its verified contacts, or the honest national way in."""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import places
+from actions.common import button, language
+from actions.i18n import t
+
+
+def place_from_tracker(tracker: Tracker) -> places.Match:
+    """A button's municipality_code entity first, then the words of the latest message."""
+    known = places.municipalities()
+    for entity in (tracker.latest_message or {}).get("entities", []):
+        if entity.get("entity") == "municipality_code" and str(entity.get("value")) in known:
+            return places.Match(exact=str(entity.get("value")), via="button")
+    text = (tracker.latest_message or {}).get("text") or ""
+    if text.startswith("/"):
+        return places.Match()
+    return places.find(text)
+
+
+def choose_buttons(lang: str, codes: List[str]) -> List[Dict[str, str]]:
+    known = places.municipalities()
+    buttons = [
+        {"title": known[c].name, "payload": f'/inform_place{{"municipality_code":"{c}"}}'}
+        for c in codes
+    ]
+    buttons.append(button(lang, "button.none_of_these", "/ask_contact"))
+    return buttons
+
+
+def contact_lines(lang: str, code: str) -> List[str]:
+    """The verified contacts of one municipality, or the national fallback; 112 always."""
+    municipality = places.municipalities()[code]
+    if not municipality.contacts:
+        return [
+            t(lang, "action.no_verified_contact", municipality=municipality.name),
+            t(lang, "action.always"),
+        ]
+    lines = [t(lang, "action.contacts_intro", municipality=municipality.name)]
+    for contact in municipality.contacts:
+        part = [t(lang, f"action.serves_{contact.serves}")]
+        if contact.phone_display:
+            part.append(t(lang, "action.contact_phone", phone=contact.phone_display))
+        if contact.email:
+            part.append(t(lang, "action.contact_email", email=contact.email))
+        if contact.hours:
+            part.append(t(lang, "action.contact_hours", hours=contact.hours))
+        if contact.source_title:
+            part.append(
+                t(lang, "action.contact_source", source=contact.source_title,
+                  date=contact.source_date or "?")
+            )
+        if contact.stale:
+            part.append(t(lang, "action.contact_stale", date=contact.source_date or "?"))
+        lines.append("\n".join(part))
+    lines.append(t(lang, "action.always"))
+    return lines
+
+
+class ActionFindMunicipality(Action):
+    """Answers "who do I call" and bare place names: contacts when sure, a question when not."""
+
+    def name(self) -> Text:
+        return "action_find_municipality"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        lang = language(tracker)
+        match = place_from_tracker(tracker)
+        code: Optional[str] = match.exact
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if code is None and not match.candidates:
+            known = tracker.get_slot("municipality_code")
+            if intent == "ask_contact" and known in places.municipalities():
+                code = known
+            elif intent == "ask_contact":
+                dispatcher.utter_message(response="utter_ask_place")
+                return []
+            else:
+                dispatcher.utter_message(text=t(lang, "action.place_not_found"))
+                return []
+        if code is None:
+            if len(match.candidates) == 1:
+                name = places.municipalities()[match.candidates[0]].name
+                text = t(lang, "action.place_confirm", municipality=name)
+            else:
+                text = t(lang, "action.place_choose")
+            dispatcher.utter_message(text=text, buttons=choose_buttons(lang, match.candidates))
+            return []
+        for line in contact_lines(lang, code):
+            dispatcher.utter_message(text=line)
+        name = places.municipalities()[code].name
+        dispatcher.utter_message(
+            text=t(lang, "action.offer_contact", municipality=name),
+            buttons=[
+                button(lang, "button.start_contact", "/start_contact"),
+                button(lang, "button.questions", "/faq"),
+            ],
+        )
+        return [SlotSet("municipality_code", code)]

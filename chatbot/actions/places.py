@@ -1,0 +1,255 @@
+"""Finding a municipality from what someone types: a name (typos and missing å/ä/ö forgiven),
+a locality or a postal code. Reads content/municipalities/*.yml and the postal-code table.
+
+Rasa-free on purpose: the action server and the NLU component `components.places` share it.
+"""
+
+import csv
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Dict, List, Optional, Set, Tuple
+
+import phonenumbers
+import yaml
+
+from actions.paths import CONTENT_DIR, POSTAL_CSV
+from vagut.slug import fold
+
+# A contact whose source is older than this is shown with a note that it may be out of date.
+STALE_AFTER_DAYS = 365
+
+# Words that are also municipality or locality names ("vara" is a verb, "are" English, "mark"
+# a noun): they count only when they are the whole message.
+_COMMON_WORDS = {
+    "vara", "mark", "are", "ale", "bro", "ed", "vi", "bra", "hjo", "ljusdal", "ore", "sala",
+    "mora", "nora", "tranas", "lund", "bor", "by", "as", "ar", "alla", "heby", "kil", "vik",
+    "on", "son", "ran", "den", "nas", "liden", "ost", "vast", "norr", "syd", "nord", "sodra",
+    "norra", "ostra", "vastra", "skog", "strand", "berg", "dal", "hamn", "lugn", "hem", "tack",
+    "hej", "hallo", "hello", "hola", "salam", "farsta", "jag", "min", "mitt", "kommun",
+}
+# Filler around a place name in any of the languages ("I live in ...", "kommun").
+FILLER = {
+    # sv
+    "jag", "bor", "i", "pa", "kommun", "kommunen", "kommuns", "vi", "min", "mitt", "postnummer",
+    "ar", "det", "ort", "stad", "staden", "fran", "hemma", "nara", "utanfor", "vid",
+    # en
+    "live", "in", "my", "municipality", "town", "city", "postcode", "postal", "code", "zip",
+    "is", "the", "we", "from", "near", "im", "it", "its", "at", "area",
+    # es fr tr so
+    "vivo", "en", "mi", "municipio", "soy", "de", "ciudad", "codigo", "habite", "a", "je", "ma",
+    "commune", "ville", "suis", "dans", "la", "le", "yasiyorum", "belediye", "belediyesi",
+    "oturuyorum", "ben", "waxaan", "ku", "degmada", "deggan", "nool", "ahay", "magaalada",
+    "kommunka", "kommunen", "och", "and", "y", "et", "ve", "iyo",
+    # ar fa ku ti (written forms)
+    "انا", "أنا", "اسكن", "أسكن", "في", "بلدية", "مدينة", "من", "من", "در", "زندگی", "میکنم",
+    "می‌کنم", "کمون", "شهر", "لە", "دەژیم", "کۆمۆن", "شار", "ئەز", "من", "ኣብ", "እነብር", "ኮሙን",
+    "ከተማ", "ኣነ",
+}
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_POSTAL = re.compile(r"(?<!\d)(\d{3})\s?(\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Contact:
+    serves: str
+    phone: Optional[str]
+    phone_display: Optional[str]
+    tel: Optional[str]
+    email: Optional[str]
+    hours: Optional[str]
+    source_title: Optional[str]
+    source_date: Optional[str]
+    stale: bool
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    official_name: str
+    slug: str
+    contacts: Tuple[Contact, ...]
+
+
+@dataclass
+class Match:
+    """What the text points at. `exact`: one municipality, sure. Otherwise `candidates` to ask
+    about (most likely first). `covered`: the folded tokens the match used (for the NLU
+    component, which only trusts a message that is little more than a place)."""
+
+    exact: Optional[str] = None
+    candidates: List[str] = field(default_factory=list)
+    covered: Set[str] = field(default_factory=set)
+    via: str = ""  # "name", "locality", "postal", "fuzzy"
+
+
+def format_phone(number: str) -> Tuple[str, str]:
+    """The site's way: phonenumbers' national format for display, E.164 for the tel: link."""
+    try:
+        parsed = phonenumbers.parse(number, "SE")
+    except phonenumbers.NumberParseException:
+        digits = re.sub(r"\D", "", number)
+        return number, digits
+    display = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return display, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _is_stale(date_value: object, today: Optional[dt.date] = None) -> bool:
+    today = today or dt.date.today()
+    if isinstance(date_value, dt.date):
+        when = date_value
+    elif isinstance(date_value, int) or (isinstance(date_value, str) and date_value.isdigit()):
+        when = dt.date(int(date_value), 12, 31)  # a year only: give it the benefit of the doubt
+    else:
+        try:
+            when = dt.date.fromisoformat(str(date_value))
+        except ValueError:
+            return True
+    return (today - when).days > STALE_AFTER_DAYS
+
+
+def _contact(raw: dict) -> Contact:
+    phone = raw.get("phone")
+    display, tel = format_phone(str(phone)) if phone else (None, None)
+    source = raw.get("source") or {}
+    date_value = source.get("date")
+    return Contact(
+        serves=str(raw.get("serves", "leaving_crime")),
+        phone=str(phone) if phone else None,
+        phone_display=display,
+        tel=tel,
+        email=raw.get("email"),
+        hours=raw.get("hours"),
+        source_title=source.get("title"),
+        source_date=str(date_value) if date_value is not None else None,
+        stale=_is_stale(date_value) if date_value is not None else True,
+    )
+
+
+@lru_cache(maxsize=None)
+def municipalities() -> Dict[str, Municipality]:
+    found: Dict[str, Municipality] = {}
+    for path in sorted((CONTENT_DIR / "municipalities").glob("*.yml")):
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+        code = str(raw["code"]).zfill(4)
+        found[code] = Municipality(
+            code=code,
+            name=raw["name"],
+            official_name=raw.get("official_name") or raw["name"],
+            slug=raw.get("slug") or path.stem.split("-", 1)[1],
+            contacts=tuple(_contact(c) for c in raw.get("contacts") or []),
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class _Index:
+    names: Dict[str, str]  # folded name variants → code
+    localities: Dict[str, Tuple[str, ...]]  # folded locality → codes
+    postal: Dict[str, str]  # "13640" → code
+    vocabulary: Tuple[str, ...]  # every folded name and locality, for fuzzy matching
+
+
+def _norm(text: str) -> str:
+    return " ".join(_TOKEN.findall(fold(text).replace("-", " ")))
+
+
+@lru_cache(maxsize=None)
+def index() -> _Index:
+    names: Dict[str, str] = {}
+    for code, m in municipalities().items():
+        for variant in (m.name, m.official_name, m.slug, m.name + "s"):
+            names[_norm(variant)] = code
+        names[_norm(m.official_name.replace(" kommun", "").replace(" stad", ""))] = code
+    localities: Dict[str, Set[str]] = {}
+    postal: Dict[str, str] = {}
+    with POSTAL_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            code = str(row["municipality_code"]).zfill(4)
+            if code not in municipalities():
+                continue
+            postal[re.sub(r"\D", "", row["postal_code"])] = code
+            if row.get("locality"):
+                localities.setdefault(_norm(row["locality"]), set()).add(code)
+    vocabulary = tuple(sorted(set(names) | set(localities)))
+    return _Index(
+        names=names,
+        localities={k: tuple(sorted(v)) for k, v in localities.items()},
+        postal=postal,
+        vocabulary=vocabulary,
+    )
+
+
+def _ngrams(tokens: List[str], longest: int = 4):
+    for size in range(min(longest, len(tokens)), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            yield " ".join(tokens[start : start + size]), set(tokens[start : start + size])
+
+
+def find(text: str) -> Match:
+    """Where `text` points. Never guesses silently: anything but one sure hit is a question."""
+    idx = index()
+    match = Match()
+    for first, last in _POSTAL.findall(text):
+        code = idx.postal.get(first + last)
+        if code:
+            return Match(exact=code, covered={first, last, first + last}, via="postal")
+        # An unknown postal code: the municipalities with codes that share its first three digits.
+        near = sorted({c for p, c in idx.postal.items() if p.startswith(first)})
+        if near:
+            return Match(candidates=near[:5], covered={first, last, first + last}, via="postal")
+
+    normalised = _norm(text)
+    tokens = normalised.split()
+    if not tokens:
+        return match
+    whole = " ".join(t for t in tokens if t not in {"kommun", "kommunen", "municipality"})
+
+    for gram, used in _ngrams(tokens):
+        if gram in _COMMON_WORDS and gram != whole:
+            continue
+        if len(gram) < 4 and gram != whole:
+            continue
+        if gram in idx.names:
+            return Match(exact=idx.names[gram], covered=used, via="name")
+    for gram, used in _ngrams(tokens):
+        if gram in _COMMON_WORDS and gram != whole:
+            continue
+        if len(gram) < 4 and gram != whole:
+            continue
+        if gram in idx.localities:
+            codes = list(idx.localities[gram])
+            if len(codes) == 1:
+                return Match(exact=codes[0], covered=used, via="locality")
+            return Match(candidates=codes[:5], covered=used, via="locality")
+
+    # Typos: the closest names and localities to each longer word or pair of words.
+    scored: Dict[str, float] = {}
+    covered: Set[str] = set()
+    for gram, used in _ngrams(tokens, longest=2):
+        if len(gram) < 4 or gram in FILLER or gram in _COMMON_WORDS:
+            continue
+        for close in difflib.get_close_matches(gram, idx.vocabulary, n=4, cutoff=0.8):
+            score = difflib.SequenceMatcher(None, gram, close).ratio()
+            codes = [idx.names[close]] if close in idx.names else list(idx.localities[close])
+            for code in codes:
+                # A municipality's own name beats a locality of the same spelling.
+                bonus = 0.05 if close in idx.names else 0.0
+                if score + bonus > scored.get(code, 0.0):
+                    scored[code] = score + bonus
+                    covered |= used
+    if scored:
+        ranked = sorted(scored, key=lambda c: (-scored[c], municipalities()[c].name))
+        return Match(candidates=ranked[:4], covered=covered, via="fuzzy")
+    return match
+
+
+def leftover_words(text: str, match: Match) -> List[str]:
+    """The words of `text` that are neither the place nor filler."""
+    tokens = _norm(text).split()
+    return [t for t in tokens if t not in match.covered and t not in FILLER]

@@ -1,0 +1,10 @@
+"""Custom NLU components for the Rasa server (config.yml names them as components.<module>.<Class>).
+Rasa imports them from the chatbot directory, so the server runs with chatbot/ as its working
+directory (scripts/run does)."""
+
+import sys
+from pathlib import Path
+
+_CHATBOT_DIR = str(Path(__file__).resolve().parent.parent)
+if _CHATBOT_DIR not in sys.path:
+    sys.path.insert(0, _CHATBOT_DIR)

@@ -1,0 +1,326 @@
+"""The custom actions, run as the action server runs them: a Tracker from a JSON snapshot and a
+CollectingDispatcher. The intake service is either a real closed port (down) or a small local
+HTTP server that answers like the contract says (the real service is in the black-box test)."""
+
+import asyncio
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.checkback import ActionCheckBack, ValidateCheckbackForm, find_receipt_code
+from actions.choices import match_choice
+from actions.common import choice_titles
+from actions.contact_form import (
+    ActionCancelContact,
+    ActionChangeField,
+    ActionContactSummary,
+    ActionSubmitIntake,
+    ValidateContactForm,
+    parse_phone,
+)
+from actions.language import ValidateSlotMappings
+from actions.municipality import ActionFindMunicipality
+
+
+def run(action, tracker, domain):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    return dispatcher.messages, events
+
+
+def texts(messages):
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def digits(text):
+    return re.sub(r"\D", "", text)
+
+
+def slots(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+# --- language ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "metadata, text, current, expected",
+    [
+        ({"language": "ar"}, "hej", "sv", "ar"),  # the page's language wins
+        ({"language": "ckb"}, "hello", "sv", "ku"),
+        ({}, "مرحبا", "sv", "ar"),
+        ({}, "سڵاو، دەمەوێت تاوان جێبهێڵم", "sv", "ku"),
+        ({}, "ሰላም", "sv", "ti"),
+        ({}, "Haninge", "so", "so"),  # nothing to go on: keep the language
+        ({"language": "xx"}, "i want to leave the gang", "sv", "en"),
+    ],
+)
+def test_language_slot(tracker_from, domain, metadata, text, current, expected):
+    tracker = tracker_from("start", text=text, metadata=metadata, slots={"language": current})
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(
+        ValidateSlotMappings().extract_language(dispatcher, tracker, domain)
+    )
+    assert result == {"language": expected}
+
+
+# --- municipality -----------------------------------------------------------------------------
+
+
+def test_osteraker_gives_the_verified_number(tracker_from, domain):
+    tracker = tracker_from("start", text="osteraker", intent="inform_place")
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    assert "0854081180" in digits(texts(messages))
+    assert "112" in texts(messages)
+    assert slots(events) == {"municipality_code": "0117"}
+
+
+def test_haninge_in_arabic_gives_number_and_email(tracker_from, domain):
+    tracker = tracker_from("start", text="Haninge", intent="inform_place", slots={"language": "ar"})
+    messages, _ = run(ActionFindMunicipality(), tracker, domain)
+    assert "086067050" in digits(texts(messages))
+    assert "lamnakrim@haninge.se" in texts(messages)
+    assert "هكذا تتواصل مع Haninge" in texts(messages)
+
+
+def test_no_verified_contact_gives_the_national_way_in(tracker_from, domain):
+    tracker = tracker_from("start", text="Kiruna", intent="inform_place", slots={"language": "en"})
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    text = texts(messages)
+    assert "114 14" in text and "avhopparsamordningen" in text and "112" in text
+    assert slots(events) == {"municipality_code": "2584"}
+
+
+def test_a_typo_asks_for_confirmation_with_buttons(tracker_from, domain):
+    tracker = tracker_from("start", text="osterakr", intent="inform_place")
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    assert events == []
+    assert "Menar du Österåker?" in texts(messages)
+    payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]
+    assert '/inform_place{"municipality_code":"0117"}' in payloads
+
+
+def test_a_confirmation_button_is_trusted(tracker_from, domain):
+    tracker = tracker_from(
+        "start",
+        text='/inform_place{"municipality_code":"0117"}',
+        intent="inform_place",
+        entities=[{"entity": "municipality_code", "value": "0117"}],
+    )
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    assert slots(events) == {"municipality_code": "0117"}
+
+
+def test_asking_without_a_place_asks_for_one(tracker_from, domain):
+    tracker = tracker_from("start", text="vem kan jag ringa", intent="ask_contact")
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    assert messages[0]["response"] == "utter_ask_place" and events == []
+
+
+# --- the form ---------------------------------------------------------------------------------
+
+
+def test_typed_answers_map_to_choices():
+    assert match_choice("role", "jag är mamma", choice_titles("role")) == "relative"
+    assert match_choice("role", "Relative or friend", choice_titles("role")) == "relative"
+    assert match_choice("role", "2", choice_titles("role")) == "relative"
+    assert match_choice("age_group", "han är 15", choice_titles("age_group")) == "under_18"
+    assert match_choice("age_group", "أقل من 18", choice_titles("age_group")) == "under_18"
+    assert match_choice("contact_method", "ring mig", choice_titles("contact_method")) == "phone"
+    assert match_choice("concern", "banana", choice_titles("concern")) is None
+
+
+def test_form_takes_the_municipality_by_name(tracker_from, domain):
+    tracker = tracker_from("in_form")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(
+        ValidateContactForm().extract_municipality_code(dispatcher, tracker, domain)
+    )
+    assert result == {"municipality_code": "0117", "place_candidates": None}
+
+
+def test_form_asks_again_on_an_unknown_answer(tracker_from, domain):
+    tracker = tracker_from("in_form", text="banana", slots={"requested_slot": "concern"})
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateContactForm().extract_concern(dispatcher, tracker, domain))
+    assert result == {"concern": None}
+    assert "Please pick one of the options" in dispatcher.messages[0]["text"]
+
+
+def test_phone_is_asked_only_when_chosen(tracker_from, domain):
+    form = ValidateContactForm()
+    names = domain["forms"]["contact_form"]["required_slots"]
+    dispatcher = CollectingDispatcher()
+    without = asyncio.run(
+        form.required_slots(names, dispatcher, tracker_from("in_form"), domain)
+    )
+    with_phone = asyncio.run(
+        form.required_slots(
+            names, dispatcher, tracker_from("in_form", slots={"contact_method": "phone"}), domain
+        )
+    )
+    assert "phone" not in without and "phone" in with_phone
+
+
+def test_phone_numbers():
+    assert parse_phone("070-123 45 67") == "+46701234567"
+    assert parse_phone("+46 8 606 70 50") == "+4686067050"
+    assert parse_phone("12") is None
+
+
+def test_summary_shows_every_answer(tracker_from, domain):
+    messages, _ = run(ActionContactSummary(), tracker_from("contact_summary"), domain)
+    text = messages[0]["text"]
+    assert "Haninge" in text and "قريب أو صديق" in text and "أقل من 18" in text
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/change", "/stop"]
+
+
+def test_change_asks_which_then_reopens_the_form(tracker_from, domain):
+    messages, events = run(ActionChangeField(), tracker_from("contact_summary", text="/change"), domain)
+    assert len(messages[0]["buttons"]) == 7 and events == []
+    tracker = tracker_from(
+        "contact_summary", text='/change{"field":"contact"}', entities=[{"entity": "field", "value": "contact"}]
+    )
+    _, events = run(ActionChangeField(), tracker, domain)
+    assert slots(events) == {"contact_method": None, "phone": None}
+    assert events[-1] == FollowupAction("contact_form")
+
+
+def test_cancel_forgets_the_answers(tracker_from, domain):
+    messages, events = run(ActionCancelContact(), tracker_from("contact_summary"), domain)
+    assert ActiveLoop(None) in events
+    assert slots(events)["message"] is None and slots(events)["role"] is None
+    assert messages[0]["response"] == "utter_contact_cancelled"
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+class _Intake(BaseHTTPRequestHandler):
+    received = []
+    status = 201
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).received.append((self.path, dict(self.headers), body))
+        if self.path == "/api/v1/intakes":
+            answer = {
+                "reference": "VU-AB12-CD34",
+                "receipt_code": "1234567812345678",
+                "next_steps": "سيقرأ المنسق رسالتك.",
+                "municipality": {"code": body["municipality_code"], "name": "Haninge"},
+                "contacts": [],
+            }
+        else:
+            answer = {
+                "reference": "VU-AB12-CD34",
+                "status": "answered",
+                "status_text": "تمت الإجابة",
+                "municipality": {"code": "0136", "name": "Haninge"},
+                "messages": [
+                    {"author": "person", "message": "hello", "hour": "2026-11-23T10:00:00Z"},
+                    {"author": "coordinator", "message": "We can meet tomorrow.", "hour": "2026-11-23T12:00:00Z"},
+                ],
+            }
+        if type(self).status >= 400:
+            answer = {"detail": "no", "code": "refused"}
+        payload = json.dumps(answer).encode()
+        self.send_response(type(self).status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def intake_service(monkeypatch):
+    _Intake.received = []
+    _Intake.status = 201
+    server = HTTPServer(("127.0.0.1", 0), _Intake)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("VAGUT_INTAKE_URL", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setenv("VAGUT_INTAKE_TOKEN", "t" * 40)
+    yield _Intake
+    server.shutdown()
+
+
+def test_submit_sends_the_contract_and_shows_the_receipt_code(tracker_from, domain, intake_service):
+    messages, events = run(ActionSubmitIntake(), tracker_from("contact_summary"), domain)
+    path, headers, body = intake_service.received[0]
+    assert path == "/api/v1/intakes"
+    assert headers["Authorization"] == "Bearer " + "t" * 40
+    assert body == {
+        "municipality_code": "0136",
+        "role": "relative",
+        "concern": "worried_about_child",
+        "age_group": "under_18",
+        "language": "ar",
+        "contact_method": "receipt_code",
+        "message": "ابني يقضي وقته مع أشخاص أكبر منه",
+    }
+    text = texts(messages)
+    assert "1234 5678 1234 5678" in text and "VU-AB12-CD34" in text
+    assert "سيقرأ المنسق رسالتك." in text
+    assert slots(events)["message"] is None  # forgotten once sent
+    assert slots(events)["municipality_code"] == "0136"
+
+
+def test_submit_when_the_service_is_down_says_so_and_keeps_the_answers(
+    tracker_from, domain, monkeypatch, unused_port
+):
+    monkeypatch.setenv("VAGUT_INTAKE_URL", f"http://127.0.0.1:{unused_port}")
+    messages, events = run(ActionSubmitIntake(), tracker_from("contact_summary"), domain)
+    text = texts(messages)
+    assert "114 14" in text and "112" in text
+    assert "لم يُرسل أي شيء" in text
+    assert events == []  # nothing forgotten: the person can press Send again
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/stop"]
+
+
+def test_submit_refused(tracker_from, domain, intake_service):
+    intake_service.status = 422
+    messages, events = run(ActionSubmitIntake(), tracker_from("contact_summary"), domain)
+    assert "لم تقبل الخدمة" in texts(messages) and events == []
+
+
+def test_submit_with_a_missing_answer_goes_back_to_the_form(tracker_from, domain, intake_service):
+    tracker = tracker_from("contact_summary", slots={"age_group": None})
+    messages, events = run(ActionSubmitIntake(), tracker, domain)
+    assert intake_service.received == [] and events == [FollowupAction("contact_form")]
+
+
+def test_check_back_shows_the_answer_and_forgets_the_code(tracker_from, domain, intake_service):
+    tracker = tracker_from("start", slots={"receipt_code": "1234567812345678", "language": "en"})
+    messages, events = run(ActionCheckBack(), tracker, domain)
+    assert intake_service.received[0][2] == {"receipt_code": "1234567812345678"}
+    text = texts(messages)
+    assert "We can meet tomorrow." in text and "The coordinator" in text
+    assert slots(events) == {"receipt_code": None}
+
+
+def test_receipt_codes_are_found_in_text(tracker_from, domain):
+    assert find_receipt_code("min kod är 1234 5678 1234 5678") == "1234567812345678"
+    assert find_receipt_code("1234-5678-1234-5678") == "1234567812345678"
+    assert find_receipt_code("070 123 45 67") is None
+    tracker = tracker_from("start", text="abc", slots={"requested_slot": "receipt_code"})
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCheckbackForm().extract_receipt_code(dispatcher, tracker, domain))
+    assert result == {"receipt_code": None} and "16" in dispatcher.messages[0]["text"]
+
+
+@pytest.fixture
+def unused_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,75 @@
+"""Finding the municipality: names with and without å/ä/ö, typos, localities, postal codes."""
+
+import re
+
+import pytest
+
+from actions import places
+
+M = places.municipalities()
+
+
+def name(code):
+    return M[code].name
+
+
+def test_all_290_municipalities_are_loaded():
+    assert len(M) == 290
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("osteraker", "Österåker"),
+        ("Österåker", "Österåker"),
+        ("OSTERAKER", "Österåker"),
+        ("jag bor i haninge", "Haninge"),
+        ("Haninge kommun", "Haninge"),
+        ("136 40", "Haninge"),
+        ("13640", "Haninge"),
+        ("upplands vasby", "Upplands Väsby"),
+        ("Upplands-Väsby", "Upplands Väsby"),
+        ("I live in Malmo", "Malmö"),
+        ("goteborg", "Göteborg"),
+        ("vivo en Örebro", "Örebro"),
+    ],
+)
+def test_sure_matches(text, expected):
+    match = places.find(text)
+    assert match.exact and name(match.exact) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("osterakr", "Österåker"), ("Hannige", "Haninge")])
+def test_typos_become_a_question(text, expected):
+    match = places.find(text)
+    assert match.exact is None
+    assert name(match.candidates[0]) == expected
+
+
+def test_a_locality_in_two_municipalities_is_a_question():
+    match = places.find("gustavsberg")
+    assert match.exact is None and len(match.candidates) >= 2
+
+
+@pytest.mark.parametrize("text", ["jag vill vara anonym", "hej", "hello", "are you a bot"])
+def test_ordinary_words_are_not_places(text):
+    match = places.find(text)
+    assert match.exact is None and not match.candidates
+
+
+def test_only_two_municipalities_have_verified_contacts():
+    with_contacts = sorted(c for c, m in M.items() if m.contacts)
+    assert with_contacts == ["0117", "0136"]
+
+
+def test_osteraker_number_has_the_site_digits():
+    contact = M["0117"].contacts[0]
+    assert re.sub(r"\D", "", contact.phone_display) == "0854081180"
+    assert contact.tel == "+46854081180"
+
+
+def test_haninge_email_and_number():
+    contact = M["0136"].contacts[0]
+    assert contact.email == "lamnakrim@haninge.se"
+    assert re.sub(r"\D", "", contact.phone_display) == "086067050"
+    assert contact.serves == "adults_leaving_crime"
