@@ -38,13 +38,16 @@ SKIP = "-"  # the message slot's value when the person skipped it
 # What people type instead of pressing a button (folded: no å/ä/ö, lower case), any language.
 KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
     "role": {
-        "self": ("mig", "mej", "sjalv", "jag sjalv", "me", "myself", "i am", "moi", "yo", "ben",
-                 "aniga", "kendim", "أنا", "انا", "من", "خۆم", "ኣነ", "ana"),
+        "self": ("mig", "mej", "sjalv", "jag sjalv", "me", "myself", "moi", "moi meme", "yo mismo",
+                 "kendim", "kendimle", "aniga", "nafsad", "نفسي", "خودم", "خۆم", "ባዕለይ"),
         "relative": ("mamma", "pappa", "foralder", "anhorig", "van", "kompis", "syster", "bror",
                      "parent", "mother", "father", "mum", "mom", "dad", "friend", "relative",
                      "sister", "brother", "mere", "pere", "madre", "padre", "amigo", "ami",
-                     "annem", "babam", "anne", "baba", "hooyo", "aabe", "walaal", "ام", "أم",
-                     "اب", "أب", "مادر", "پدر", "دایک", "باوک", "ኣደ", "ኣቦ"),
+                     "annem", "babam", "anne", "baba", "annesi", "babasi", "hooyo", "hooyadiis",
+                     "aabe", "aabihiis", "walaal", "ام", "أم", "امه", "أمه", "اب", "أب", "ابوه",
+                     "أبوه", "والدته", "والده", "اخته", "أخته", "اخوه", "أخوه", "مادر", "مادرش",
+                     "پدر", "پدرش", "دایک", "دایکی", "باوک", "باوکی", "ኣደ", "ኣዲኡ", "ኣቦ", "ኣቡኡ",
+                     "his mother", "her mother", "mamman", "pappan"),
         "professional": ("larare", "kurator", "socialsekreterare", "jobbar", "arbetar", "yrke",
                          "teacher", "social worker", "work", "professeur", "travail",
                          "profesor", "trabajo", "ogretmen", "calisiyorum", "macalin", "shaqo"),

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions import intake, places
 from actions.choices import CHOICES, SKIP, match_choice
 from actions.common import button, choice_label, choice_titles, language
-from actions.i18n import t
+from actions.i18n import strings, t
 from actions.municipality import choose_buttons, place_from_tracker
 
 logger = logging.getLogger(__name__)
@@ -285,6 +285,15 @@ class ActionSubmitIntake(Action):
         )
         if data.get("next_steps"):
             dispatcher.utter_message(text=str(data["next_steps"]))
+        for contact in data.get("contacts") or []:
+            serves = f"action.serves_{contact.get('serves')}"
+            lines = [t(lang, serves)] if serves in strings("sv") else []
+            if contact.get("phone_display") or contact.get("phone"):
+                phone = contact.get("phone_display") or contact.get("phone")
+                lines.append(t(lang, "action.contact_phone", phone=phone))
+            if contact.get("email"):
+                lines.append(t(lang, "action.contact_email", email=contact["email"]))
+            dispatcher.utter_message(text="\n".join(lines))
         dispatcher.utter_message(text=t(lang, "action.always"))
         keep_place = [SlotSet("municipality_code", body["municipality_code"])]
         return reset_events() + keep_place

@@ -30,3 +30,8 @@ class ValidateSlotMappings(ValidationAction):
             return {"language": guessed}
         current = tracker.get_slot("language")
         return {"language": normalise_language(current)}
+
+    async def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return {"language": normalise_language(value)}

@@ -96,7 +96,12 @@ def variation(lang: str, text_key: str, buttons: List[Button], conditional: bool
         item["condition"] = [{"type": "slot", "name": "language", "value": lang}]
     item["text"] = table[text_key]
     if buttons:
-        item["buttons"] = [{"title": table[key], "payload": payload} for key, payload in buttons]
+        # Rasa fills {slot} placeholders in responses, buttons too: double the braces of the
+        # entity JSON in a payload so that it comes out as written.
+        item["buttons"] = [
+            {"title": table[key], "payload": payload.replace("{", "{{").replace("}", "}}")}
+            for key, payload in buttons
+        ]
     return item
 
 
