@@ -1,0 +1,223 @@
+"""Black-box: the real Rasa server and action server (started by scripts/run), the real intake
+service (started from the main environment: `uv run python -m intake_api.dev`), talked to over
+HTTP only, as the site's widget does. Ports are free ones, the intake database a temporary file.
+
+Run by scripts/test; alone: .venv/bin/python -m pytest tests/blackbox (needs a trained model;
+scripts/run trains if needed).
+"""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+CHATBOT_DIR = Path(__file__).resolve().parents[2]
+REPO_ROOT = CHATBOT_DIR.parent
+STARTUP_SECONDS = float(os.environ.get("CHATBOT_STARTUP_TIMEOUT", "300"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the process stopped:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not come up in {seconds:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("blackbox")
+    token = secrets.token_hex(24)
+    intake_port, smtp_port = free_port(), free_port()
+    rasa_port, actions_port = free_port(), free_port()
+    processes = []
+
+    uv = shutil.which("uv") or str(Path.home() / ".local/bin/uv")
+    if not (REPO_ROOT / "intake_api" / "dev.py").exists():
+        pytest.fail("the intake service (intake_api/dev.py) is not in this repository yet")
+    intake_log = tmp / "intake.log"
+    intake_env = {
+        **os.environ,
+        "INTAKE_ENVIRONMENT": "development",
+        "INTAKE_DATABASE_URL": f"sqlite:///{tmp / 'intake.db'}",
+        "INTAKE_SERVICE_TOKEN": token,
+        "INTAKE_SECRET_KEY": secrets.token_hex(32),
+    }
+    for key in ("VIRTUAL_ENV", "PYTHONPATH"):
+        intake_env.pop(key, None)
+    intake = subprocess.Popen(
+        [uv, "run", "--frozen", "python", "-m", "intake_api.dev", "--port", str(intake_port),
+         "--smtp-port", str(smtp_port)],
+        cwd=REPO_ROOT, env=intake_env, stdout=intake_log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    processes.append(intake)
+
+    chat_log = tmp / "chatbot.log"
+    chat_env = {
+        **os.environ,
+        "CHATBOT_RASA_PORT": str(rasa_port),
+        "CHATBOT_ACTIONS_PORT": str(actions_port),
+        "VAGUT_INTAKE_URL": f"http://127.0.0.1:{intake_port}",
+        "VAGUT_INTAKE_TOKEN": token,
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    chat = subprocess.Popen(
+        [str(CHATBOT_DIR / "scripts" / "run")], cwd=CHATBOT_DIR, env=chat_env,
+        stdout=chat_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    processes.append(chat)
+    try:
+        wait_for(f"http://127.0.0.1:{intake_port}/api/openapi.json", intake, intake_log, 120)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", chat, chat_log, STARTUP_SECONDS)
+        wait_for(f"http://127.0.0.1:{actions_port}/health", chat, chat_log, 60)
+        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "logs": [chat_log, intake_log]}
+    finally:
+        for process in reversed(processes):
+            stop(process)
+
+
+class Chat:
+    """One conversation, as the widget holds it: a random sender id and the page's language."""
+
+    sent = []  # every text sent in this test run, to look for in the logs afterwards
+
+    def __init__(self, base: str, language: str):
+        self.url = f"{base}/webhooks/rest/webhook"
+        self.sender = uuid.uuid4().hex
+        self.language = language
+
+    def say(self, text: str) -> list:
+        Chat.sent.append(text)
+        response = requests.post(
+            self.url,
+            json={"sender": self.sender, "message": text, "metadata": {"language": self.language}},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+def all_text(messages) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("sv", "hjälp de hotar mig med kniv just nu"),
+        ("en", "someone here has a gun and is threatening me"),
+        ("ar", "شخص يهددني الآن بسكين"),
+        ("so", "qof ayaa hadda i hanjabaya, mindi ayuu haystaa"),
+    ],
+)
+def test_danger_gets_112_first(stack, language, text):
+    replies = Chat(stack["rasa"], language).say(text)
+    first = replies[0]["text"]
+    assert re.search(r"\d[\d ]*\d", first).group(0) == "112", first
+
+
+def test_danger_reply_is_in_the_page_language(stack):
+    replies = Chat(stack["rasa"], "ar").say("someone has a knife")
+    assert "اتصل الآن بالرقم 112" in replies[0]["text"]
+
+
+def test_osteraker_gives_its_number(stack):
+    replies = Chat(stack["rasa"], "sv").say("osteraker")
+    digits = re.sub(r"\D", "", all_text(replies))
+    assert "0854081180" in digits
+
+
+def test_a_municipality_without_a_verified_contact_gets_the_national_way_in(stack):
+    replies = Chat(stack["rasa"], "en").say("Kiruna")
+    text = all_text(replies)
+    assert "114 14" in text and "avhopparsamordningen" in text and "112" in text
+
+
+def test_full_first_contact_in_arabic_reaches_the_intake_service(stack):
+    chat = Chat(stack["rasa"], "ar")
+    steps = [
+        ("أريد التواصل مع البلدية دون ذكر اسمي", "/choose"),
+        ('/choose{"choice":"relative"}', None),
+        ("Haninge", "/choose"),
+        ('/choose{"choice":"worried_about_child"}', "/choose"),
+        ("عمره 15", "/choose"),
+        ('/choose{"choice":"receipt_code"}', None),
+        ("ابني يقضي وقته مع أشخاص أكبر منه ولديه هاتف إضافي", "/affirm"),
+    ]
+    for text, expected_payload in steps:
+        replies = chat.say(text)
+        assert replies, text
+        if expected_payload:
+            payloads = [b["payload"] for m in replies for b in m.get("buttons", [])]
+            assert any(p.startswith(expected_payload) for p in payloads), (text, replies)
+    summary = all_text(replies)
+    assert "Haninge" in summary and "قريب أو صديق" in summary
+
+    replies = chat.say("نعم")
+    text = all_text(replies)
+    code = re.search(r"رمز الإيصال الخاص بك: ([\d ]+)", text)
+    assert code, text
+    receipt = re.sub(r"\D", "", code.group(1))
+    assert len(receipt) == 16
+    assert re.search(r"VU-[A-Z0-9]{4}-[A-Z0-9]{4}", text)
+    assert "086067050" in re.sub(r"\D", "", text)  # Haninge's number from the intake service
+
+    # Checking back with the code, in a new conversation, shows the case.
+    later = Chat(stack["rasa"], "ar")
+    later.say("عندي رمز إيصال")
+    replies = later.say(code.group(1))
+    assert "Haninge" in all_text(replies)
+
+
+def test_cors_allows_the_local_site(stack):
+    response = requests.options(
+        f"{stack['rasa']}/webhooks/rest/webhook",
+        headers={"Origin": "http://127.0.0.1:8000", "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
+    assert response.headers.get("Access-Control-Allow-Origin") == "http://127.0.0.1:8000"
+
+
+def test_the_tracker_api_is_not_exposed(stack):
+    response = requests.get(f"{stack['rasa']}/conversations/x/tracker", timeout=10)
+    assert response.status_code in (403, 404, 405)
+
+
+def test_zz_no_message_text_in_the_logs(stack):
+    """Runs last (by name): nothing anyone wrote appears in the servers' logs."""
+    logs = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in stack["logs"])
+    free_text = [t for t in Chat.sent if not t.startswith("/") and len(t) > 12]
+    assert free_text
+    leaked = [t for t in free_text if t in logs]
+    assert leaked == []
