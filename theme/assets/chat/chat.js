@@ -1,0 +1,308 @@
+/* Väg ut: the anonymous chat widget. Plain script, no dependencies, no third-party requests.
+   The site's script loads it on the first click of [data-chat-open] and calls
+   window.vagutChat.open(button). It talks to the Rasa REST channel named in
+   <meta name="vagut-chat-url">, in the page's language (<html lang>), and keeps only
+   sessionStorage (keys "vagut.chat.*"; the quick exit clears them). No cookies.
+
+   For tests and assistive technology: the panel is role="dialog" named by its title; the
+   conversation is role="log" (aria-live="polite"); the text box has a label; quick replies are
+   buttons inside role="group"; stable hooks: [data-chat-panel], [data-chat-log],
+   [data-chat-input], [data-chat-send], [data-chat-close], [data-chat-restart]. */
+(function () {
+  "use strict";
+  if (window.vagutChat) return;
+
+  var KEY_SENDER = "vagut.chat.sender";
+  var KEY_LOG = "vagut.chat.log";
+  var MAX_LENGTH = 4000;
+  var TIMEOUT_MS = 30000;
+
+  // Used until the page language's strings arrive, or if they cannot be fetched.
+  var FALLBACK = {
+    title: "Väg ut",
+    open: "Chat",
+    close: "Close",
+    send: "Send",
+    input_label: "Message",
+    placeholder: "",
+    privacy_note: "In acute danger: call 112.",
+    error_offline: "The chat is not working right now. Acute danger: call 112. Police: 114 14.",
+    log_label: "Chat",
+    you: "You",
+    bot: "Väg ut",
+    typing: "…",
+    restart: "Restart"
+  };
+
+  function meta(name) {
+    var element = document.querySelector('meta[name="' + name + '"]');
+    return element ? element.getAttribute("content") || "" : "";
+  }
+
+  function pageLanguage() {
+    var lang = (document.documentElement.getAttribute("lang") || "sv").toLowerCase().split("-")[0];
+    return lang === "ckb" ? "ku" : lang;
+  }
+
+  function storage(key, value) {
+    try {
+      if (value === undefined) return window.sessionStorage.getItem(key);
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, value);
+    } catch (e) { /* storage disabled: the chat still works for this page */ }
+    return null;
+  }
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function senderId() {
+    var id = storage(KEY_SENDER);
+    if (!id) { id = randomId(); storage(KEY_SENDER, id); }
+    return id;
+  }
+
+  function savedLog() {
+    try { return JSON.parse(storage(KEY_LOG) || "[]"); } catch (e) { return []; }
+  }
+
+  function el(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* Phone numbers become tel: links (112, 114 14, 116 006 and Swedish numbers that start
+     with 0), e-mail addresses mailto: links. Everything else stays text (no HTML from the server). */
+  var LINKS = /(\b1(?:12|14 ?14|16 ?006)\b|(?:\+46[\s-]?|\b0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
+
+  function telHref(number) {
+    var digits = number.replace(/[^\d+]/g, "");
+    if (digits.charAt(0) === "0") digits = "+46" + digits.slice(1);
+    return "tel:" + digits;
+  }
+
+  function richText(container, text) {
+    var last = 0;
+    text.replace(LINKS, function (match, _group, offset) {
+      var isMail = match.indexOf("@") > 0;
+      var digits = match.replace(/\D/g, "").length;
+      if (!isMail && match.charAt(0) !== "1" && (digits < 8 || digits > 11)) return match;
+      if (offset > last) container.appendChild(document.createTextNode(text.slice(last, offset)));
+      var link = el("a", { dir: "ltr" }, match);
+      link.href = isMail ? "mailto:" + match : telHref(match);
+      container.appendChild(link);
+      last = offset + match.length;
+      return match;
+    });
+    if (last < text.length) container.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  var state = {
+    panel: null, log: null, input: null, send: null, opener: null,
+    strings: FALLBACK, language: pageLanguage(), busy: false, entries: []
+  };
+
+  function loadStyles() {
+    if (document.querySelector("link[data-chat-styles]")) return;
+    var link = el("link", { rel: "stylesheet", "data-chat-styles": "" });
+    link.href = (meta("vagut-base") || "./") + "assets/chat/chat.css";
+    document.head.appendChild(link);
+  }
+
+  function loadStrings() {
+    var base = meta("vagut-base") || "./";
+    loadStyles();
+    return fetch(base + "assets/chat/i18n/" + state.language + ".json", { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (strings) {
+        var merged = {};
+        Object.keys(FALLBACK).forEach(function (key) { merged[key] = strings[key] || FALLBACK[key]; });
+        state.strings = merged;
+      });
+  }
+
+  function t(key) { return state.strings[key] || FALLBACK[key] || key; }
+
+  function render(entry, announce) {
+    var item = el("div", { "class": "vagut-chat__message vagut-chat__message--" + entry.who });
+    var who = el("span", { "class": "vagut-chat__sr" }, (entry.who === "user" ? t("you") : t("bot")) + ": ");
+    item.appendChild(who);
+    var body = el("p", { "class": "vagut-chat__text" });
+    richText(body, entry.text || "");
+    item.appendChild(body);
+    if (entry.buttons && entry.buttons.length) {
+      var group = el("div", { "class": "vagut-chat__choices", role: "group", "aria-label": entry.text ? entry.text.slice(0, 80) : t("title") });
+      entry.buttons.forEach(function (choice) {
+        var button = el("button", { type: "button", "class": "vagut-chat__choice" }, choice.title);
+        button.addEventListener("click", function () { send(choice.payload, choice.title); });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+    }
+    if (!announce) item.setAttribute("data-restored", "");
+    state.log.appendChild(item);
+    state.log.scrollTop = state.log.scrollHeight;
+  }
+
+  function add(entry) {
+    // Old quick replies stop being offered once the conversation moves on.
+    Array.prototype.forEach.call(state.log.querySelectorAll(".vagut-chat__choices"), function (group) {
+      group.parentNode.removeChild(group);
+    });
+    state.entries.forEach(function (old) { delete old.buttons; });
+    state.entries.push(entry);
+    storage(KEY_LOG, JSON.stringify(state.entries.slice(-60)));
+    render(entry, true);
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    state.send.disabled = busy;
+    state.log.setAttribute("aria-busy", busy ? "true" : "false");
+    var typing = state.panel.querySelector(".vagut-chat__typing");
+    typing.hidden = !busy;
+  }
+
+  function post(message) {
+    var url = (meta("vagut-chat-url") || "http://127.0.0.1:5005").replace(/\/+$/, "") + "/webhooks/rest/webhook";
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "omit",
+      signal: controller ? controller.signal : undefined,
+      body: JSON.stringify({ sender: senderId(), message: message, metadata: { language: state.language } })
+    }).then(function (response) {
+      clearTimeout(timer);
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }, function (error) { clearTimeout(timer); throw error; });
+  }
+
+  function send(message, shown) {
+    message = (message || "").trim();
+    if (!message || state.busy) return;
+    if (shown !== null) add({ who: "user", text: shown || message });
+    setBusy(true);
+    post(message.slice(0, MAX_LENGTH)).then(function (replies) {
+      (replies || []).forEach(function (reply) {
+        if (reply.text || (reply.buttons && reply.buttons.length)) {
+          add({ who: "bot", text: reply.text || "", buttons: (reply.buttons || []).map(function (b) {
+            return { title: String(b.title || ""), payload: String(b.payload || "") };
+          }) });
+        }
+      });
+    }).catch(function () {
+      add({ who: "error", text: t("error_offline") });
+    }).then(function () {
+      setBusy(false);
+      if (state.panel && !state.panel.hidden) state.input.focus();
+    });
+  }
+
+  function build() {
+    var panel = el("section", {
+      id: "vagut-chat", "class": "vagut-chat", role: "dialog", "aria-modal": "false",
+      "aria-labelledby": "vagut-chat-title", "data-chat-panel": "",
+      dir: document.documentElement.getAttribute("dir") || "ltr", lang: document.documentElement.getAttribute("lang") || "sv"
+    });
+    panel.hidden = true;
+    var header = el("header", { "class": "vagut-chat__header" });
+    header.appendChild(el("h2", { id: "vagut-chat-title", "class": "vagut-chat__title" }, t("title")));
+    var restart = el("button", { type: "button", "class": "vagut-chat__restart", "data-chat-restart": "" }, t("restart"));
+    var close = el("button", { type: "button", "class": "vagut-chat__close", "aria-label": t("close"), "data-chat-close": "" }, "×");
+    header.appendChild(restart);
+    header.appendChild(close);
+    panel.appendChild(header);
+
+    var note = el("p", { "class": "vagut-chat__note", id: "vagut-chat-note" });
+    richText(note, t("privacy_note"));
+    panel.appendChild(note);
+
+    var log = el("div", {
+      "class": "vagut-chat__log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+      "aria-label": t("log_label"), tabindex: "0", "data-chat-log": ""
+    });
+    panel.appendChild(log);
+    var typing = el("p", { "class": "vagut-chat__typing", "aria-hidden": "true" }, t("typing"));
+    typing.hidden = true;
+    panel.appendChild(typing);
+
+    var form = el("form", { "class": "vagut-chat__form" });
+    var label = el("label", { "for": "vagut-chat-input", "class": "vagut-chat__label" }, t("input_label"));
+    var input = el("textarea", {
+      id: "vagut-chat-input", rows: "2", maxlength: String(MAX_LENGTH), autocomplete: "off",
+      placeholder: t("placeholder"), "aria-describedby": "vagut-chat-note", "data-chat-input": "", dir: "auto"
+    });
+    var button = el("button", { type: "submit", "class": "vagut-chat__send", "data-chat-send": "" }, t("send"));
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(button);
+    panel.appendChild(form);
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value;
+      input.value = "";
+      send(text);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { close_(); }
+    });
+    close.addEventListener("click", close_);
+    restart.addEventListener("click", function () {
+      storage(KEY_LOG, null);
+      storage(KEY_SENDER, null);
+      state.entries = [];
+      log.textContent = "";
+      send("/greet", null);
+    });
+
+    document.body.appendChild(panel);
+    state.panel = panel; state.log = log; state.input = input; state.send = button;
+  }
+
+  function close_() {
+    if (!state.panel || state.panel.hidden) return;
+    state.panel.hidden = true;
+    if (state.opener) {
+      state.opener.setAttribute("aria-expanded", "false");
+      state.opener.focus();
+    }
+  }
+
+  function open(button) {
+    state.opener = button || null;
+    var ready = state.panel ? Promise.resolve() : loadStrings().then(function () {
+      build();
+      state.entries = savedLog();
+      state.entries.forEach(function (entry) { render(entry, false); });
+    });
+    return ready.then(function () {
+      state.panel.hidden = false;
+      if (state.opener) {
+        state.opener.setAttribute("aria-expanded", "true");
+        state.opener.setAttribute("aria-controls", "vagut-chat");
+      }
+      state.input.focus();
+      if (!state.entries.length && !state.busy) send("/greet", null);
+    });
+  }
+
+  window.vagutChat = { open: open, close: close_ };
+})();
