@@ -25,6 +25,9 @@ class ValidateCheckbackForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_checkback_form"
 
+    def domain_slots(self, domain: Dict[Text, Any]) -> List[Text]:
+        return ["receipt_code"]  # the Rasa server does not send the domain (selective domain)
+
     async def extract_receipt_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> Dict[Text, Any]:

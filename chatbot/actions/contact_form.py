@@ -66,6 +66,11 @@ class ValidateContactForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_contact_form"
 
+    def domain_slots(self, domain: DomainDict) -> List[Text]:
+        # As domain/core.yml lists them; the Rasa server does not send the domain along
+        # (endpoints.yml: enable_selective_domain), which saves serialising it on every turn.
+        return list(FORM_SLOTS)
+
     async def required_slots(
         self,
         domain_slots: List[Text],

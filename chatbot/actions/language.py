@@ -2,7 +2,7 @@
 language from `metadata.language` when the widget sends it, else a careful guess from the text,
 else the language the conversation already has (Swedish at the start)."""
 
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,6 +15,11 @@ from vagut.languages import LANGUAGE_CODES
 
 
 class ValidateSlotMappings(ValidationAction):
+    # The Rasa server sends no domain to the action server (endpoints.yml:
+    # enable_selective_domain), so the slots this action fills are named here.
+    def domain_slots(self, domain: DomainDict) -> List[Text]:
+        return ["language"]
+
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:

@@ -50,6 +50,7 @@ FILLER = {
 }
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_LATIN = re.compile(r"[a-z]")
 _POSTAL = re.compile(r"(?<!\d)(\d{3})\s?(\d{2})(?!\d)")
 
 
@@ -153,6 +154,7 @@ class _Index:
     localities: Dict[str, Tuple[str, ...]]  # folded locality → codes
     postal: Dict[str, str]  # "13640" → code
     vocabulary: Tuple[str, ...]  # every folded name and locality, for fuzzy matching
+    by_start: Dict[str, Tuple[str, ...]]  # the vocabulary by first and by second letter
 
 
 def _norm(text: str) -> str:
@@ -177,7 +179,12 @@ def index() -> _Index:
             if row.get("locality"):
                 localities.setdefault(_norm(row["locality"]), set()).add(code)
     vocabulary = tuple(sorted(set(names) | set(localities)))
+    by_start: Dict[str, Set[str]] = {}
+    for word in vocabulary:
+        by_start.setdefault(word[:1], set()).add(word)
+        by_start.setdefault("2" + word[1:2], set()).add(word)
     return _Index(
+        by_start={k: tuple(sorted(v)) for k, v in by_start.items()},
         names=names,
         localities={k: tuple(sorted(v)) for k, v in localities.items()},
         postal=postal,
@@ -232,9 +239,15 @@ def find(text: str) -> Match:
     scored: Dict[str, float] = {}
     covered: Set[str] = set()
     for gram, used in _ngrams(tokens, longest=2):
-        if len(gram) < 4 or gram in FILLER or gram in _COMMON_WORDS:
+        if len(gram) < 4 or gram in FILLER or gram in _COMMON_WORDS or not _LATIN.search(gram):
             continue
-        for close in difflib.get_close_matches(gram, idx.vocabulary, n=4, cutoff=0.8):
+        # Typos rarely hit both of the first two letters, and a ratio of 0.8 allows few extra
+        # or missing letters: compare only with words of about the same length that share one.
+        pool = {
+            w for w in idx.by_start.get(gram[:1], ()) + idx.by_start.get("2" + gram[1:2], ())
+            if abs(len(w) - len(gram)) <= 3
+        }
+        for close in difflib.get_close_matches(gram, sorted(pool), n=4, cutoff=0.8):
             score = difflib.SequenceMatcher(None, gram, close).ratio()
             codes = [idx.names[close]] if close in idx.names else list(idx.localities[close])
             for code in codes:
@@ -247,6 +260,11 @@ def find(text: str) -> Match:
         ranked = sorted(scored, key=lambda c: (-scored[c], municipalities()[c].name))
         return Match(candidates=ranked[:4], covered=covered, via="fuzzy")
     return match
+
+
+def content_words(text: str) -> List[str]:
+    """The words of `text` that are not filler (a cheap test before `find`)."""
+    return [t for t in _norm(text).split() if t not in FILLER]
 
 
 def leftover_words(text: str, match: Match) -> List[str]:

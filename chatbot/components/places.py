@@ -49,6 +49,8 @@ class PlaceOverride(GraphComponent):
             name, confidence = intent_of(message)
             if not text or text.startswith("/") or name in KEEP or name == "inform_place":
                 continue
+            if len(places.content_words(text)) > 4:
+                continue  # a place name is at most four words: not "little more than a place"
             match = places.find(text)
             if not (match.exact or match.candidates) or places.leftover_words(text, match):
                 continue

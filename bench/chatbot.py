@@ -1,0 +1,246 @@
+"""Benchmark of the chatbot (figures, not a test). Runs in the chatbot's own environment:
+
+    chatbot/scripts/setup
+    chatbot/.venv/bin/python bench/chatbot.py [--folds 3] [--turns 60] [--skip-train]
+                                              [--skip-latency] [--skip-cv]
+
+Prints:
+  1. training time and peak memory (a full `rasa train --force` into a temporary directory);
+  2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations,
+     against the real Rasa server and action server (chatbot/scripts/run), and their memory;
+  3. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
+     each fold trained with the project's own config.yml and parsed by the trained model.
+Targets (issue 4): train <= 120 s, p95 <= 150 ms at 10 concurrent, RSS <= 1.5 GB,
+intent F1 >= 0.9 in every language.
+"""
+
+import argparse
+import asyncio
+import collections
+import os
+import random
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHATBOT = REPO / "chatbot"
+VENV_BIN = CHATBOT / ".venv" / "bin"
+ENV = {
+    **os.environ,
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "PYTHONWARNINGS": "ignore",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
+os.environ.update({k: ENV[k] for k in ("RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL")})
+
+# One turn of each kind the server meets: classifier, danger words, place lookup, form, FAQ.
+TURNS = [
+    ("sv", "hej"),
+    ("en", "someone has a knife"),
+    ("sv", "osteraker"),
+    ("ar", "أريد ترك العصابة"),
+    ("so", "ma qarsoodi baa"),
+    ("fr", "je suis inquiète pour mon fils"),
+    ("tr", "Haninge'de oturuyorum"),
+    ("es", "tengo que delatar a alguien"),
+]
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def rss_mb(pid):
+    """Resident memory of a process and its children, from /proc (Linux)."""
+    total = 0
+    pids = [pid]
+    try:
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        pids += [int(p) for p in children.stdout.split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- 1. training ------------------------------------------------------------------------------
+
+
+def bench_training():
+    with tempfile.TemporaryDirectory() as out:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.monotonic()
+        subprocess.run(
+            [str(VENV_BIN / "rasa"), "train", "--force", "--domain", "domain", "--data", "data",
+             "--config", "config.yml", "--out", out, "--fixed-model-name", "bench"],
+            cwd=CHATBOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        seconds = time.monotonic() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"training: {seconds:.0f} s wall, peak RSS {max(peak, before) / 1024:.0f} MB "
+          f"(rasa train --force, {os.cpu_count()} CPUs)")
+
+
+# --- 2. latency -------------------------------------------------------------------------------
+
+
+def bench_latency(turns_per_conversation):
+    import requests
+
+    rasa_port, actions_port = free_port(), free_port()
+    env = {**ENV, "CHATBOT_RASA_PORT": str(rasa_port), "CHATBOT_ACTIONS_PORT": str(actions_port),
+           "VAGUT_INTAKE_URL": f"http://127.0.0.1:{free_port()}"}
+    log = tempfile.NamedTemporaryFile("w", suffix=".log", delete=False)
+    server = subprocess.Popen([str(CHATBOT / "scripts" / "run")], cwd=CHATBOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{rasa_port}"
+    try:
+        start = time.monotonic()
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"the chatbot did not start; see {log.name}")
+            try:
+                if (requests.get(url, timeout=1).ok
+                        and requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=1).ok):
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        print(f"startup: {time.monotonic() - start:.0f} s until both servers answer "
+              f"(model already trained)")
+
+        def conversation(seed):
+            session = requests.Session()
+            sender = uuid.uuid4().hex
+            rng = random.Random(seed)
+            timings = []
+            for _ in range(turns_per_conversation):
+                lang, text = rng.choice(TURNS)
+                began = time.perf_counter()
+                response = session.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
+                    "sender": sender, "message": text, "metadata": {"language": lang}})
+                response.raise_for_status()
+                timings.append((time.perf_counter() - began) * 1000)
+            return timings
+
+        conversation(0)  # warm-up: first parse loads lazily initialised parts
+        for concurrent in (1, 10):
+            with ThreadPoolExecutor(max_workers=concurrent) as pool:
+                results = list(pool.map(conversation, range(1, concurrent + 1)))
+            timings = [t for r in results for t in r]
+            print(f"latency at {concurrent:>2} concurrent: p50 {percentile(timings, 0.5):.0f} ms, "
+                  f"p95 {percentile(timings, 0.95):.0f} ms ({len(timings)} turns)")
+        pids = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+        for pid in pids.stdout.split():
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            name = "action server" if "rasa_sdk" in cmd else "Rasa server"
+            print(f"memory: {name} RSS {rss_mb(int(pid)):.0f} MB")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+# --- 3. cross-validation per language ---------------------------------------------------------
+
+
+def bench_cross_validation(folds):
+    sys.path.insert(0, str(CHATBOT))
+    os.chdir(CHATBOT)
+    import logging
+
+    logging.disable(logging.WARNING)
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.metrics import f1_score
+
+    data = load_data(str(CHATBOT / "data" / "nlu"))
+    examples = list(data.intent_examples)
+    by_intent = collections.defaultdict(list)
+    for example in examples:
+        by_intent[example.get("intent")].append(example)
+    fold_of = {}
+    rng = random.Random(7)
+    for group in by_intent.values():
+        rng.shuffle(group)
+        for i, example in enumerate(group):
+            fold_of[id(example)] = i % folds
+
+    truth, predicted, languages = [], [], []
+    started = time.monotonic()
+    for fold in range(folds):
+        train = [e for e in examples if fold_of[id(e)] != fold]
+        test = [e for e in examples if fold_of[id(e)] == fold]
+        with tempfile.TemporaryDirectory() as tmp:
+            nlu_file = Path(tmp) / "nlu.yml"
+            nlu_file.write_text(TrainingData(training_examples=train).nlu_as_yaml(), encoding="utf-8")
+            model = train_nlu(config="config.yml", nlu_data=str(nlu_file), output=tmp,
+                              fixed_model_name="fold")
+            agent = Agent.load(model)
+
+            async def parse_all():
+                return [await agent.parse_message(e.get("text")) for e in test]
+
+            for example, parsed in zip(test, asyncio.run(parse_all())):
+                truth.append(example.get("intent"))
+                predicted.append((parsed.get("intent") or {}).get("name"))
+                languages.append(example.get("metadata", {}).get("intent", {}).get("language", "?"))
+    print(f"cross-validation: {folds} folds, {len(truth)} examples, "
+          f"{time.monotonic() - started:.0f} s (full pipeline incl. danger and place components)")
+    overall = f1_score(truth, predicted, average="weighted", zero_division=0)
+    print(f"intent F1 (weighted) all languages: {overall:.3f}")
+    for lang in sorted(set(languages), key=lambda c: "sv en ar fa so ti ku tr es fr".split().index(c)
+                       if c in "sv en ar fa so ti ku tr es fr".split() else 99):
+        idx = [i for i, l in enumerate(languages) if l == lang]
+        score = f1_score([truth[i] for i in idx], [predicted[i] for i in idx],
+                         average="weighted", zero_division=0)
+        print(f"intent F1 {lang}: {score:.3f} ({len(idx)} examples)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--turns", type=int, default=40, help="turns per conversation")
+    parser.add_argument("--skip-train", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-cv", action="store_true")
+    args = parser.parse_args()
+    if not (VENV_BIN / "rasa").exists():
+        raise SystemExit("run chatbot/scripts/setup first")
+    if not args.skip_train:
+        bench_training()
+    if not args.skip_latency:
+        subprocess.run([str(CHATBOT / "scripts" / "train")], cwd=CHATBOT, env=ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+        bench_latency(args.turns)
+    if not args.skip_cv:
+        bench_cross_validation(args.folds)
+
+
+if __name__ == "__main__":
+    main()
