@@ -219,6 +219,12 @@ def bench_cross_validation(folds, config="config.yml"):
     fallbacks = sum(1 for p in predicted if p == "nlu_fallback") / max(1, len(predicted))
     print(f"intent F1 (weighted) all languages: {overall:.3f} "
           f"({fallbacks:.0%} of the held-out examples fell back to 'not understood')")
+    danger = [i for i, t in enumerate(truth) if t == "danger"]
+    flagged = [i for i, p in enumerate(predicted) if p == "danger"]
+    recall = sum(predicted[i] == "danger" for i in danger) / max(1, len(danger))
+    precision = sum(truth[i] == "danger" for i in flagged) / max(1, len(flagged))
+    print(f"danger: recall {recall:.3f}, precision {precision:.3f} (held-out danger messages "
+          f"answered with 112 first / messages answered with 112 first that were danger)")
     for lang in sorted(set(languages), key=lambda c: "sv en ar fa so ti ku tr es fr".split().index(c)
                        if c in "sv en ar fa so ti ku tr es fr".split() else 99):
         idx = [i for i, l in enumerate(languages) if l == lang]
@@ -245,7 +251,10 @@ def main():
                        stdout=subprocess.DEVNULL)
         bench_latency(args.turns)
     if not args.skip_cv:
-        bench_cross_validation(args.folds, str(Path(args.config).resolve()))
+        config = Path(args.config)
+        if not config.is_absolute() and not config.exists():
+            config = CHATBOT / config
+        bench_cross_validation(args.folds, str(config.resolve()))
 
 
 if __name__ == "__main__":
