@@ -22,43 +22,73 @@ from vagut.slug import fold
 # Arabic script and Ge'ez anywhere (they take prefixes: بالسكين).
 LATIN = [
     # sv
-    "kniv", "pistol", "vapen", "skjuten", "skjutit", "skjuta mig", "skottlossning", "blod",
-    "bloder", "ta livet av mig", "ta mitt liv", "sjalvmord", "doda mig", "dodar mig",
-    "mörda mig", "morda mig", "doda honom", "doda henne", "hotar att doda", "ligger skadad",
-    "han ar skadad", "hon ar skadad", "jag ar skadad",
+    "kniv", "pistol", "vapen", "skjuten", "skjutit", "skjuta mig", "skottlossning", "bloder",
+    "ta livet av mig", "ta mitt liv", "sjalvmord", "doda mig", "dodar mig", "morda mig",
+    "doda honom", "doda henne", "ska doda", "hotar att doda", "ligger skadad", "ar skadad",
+    "hotar mig", "hotar oss", "hotar min", "hotar mitt", "jagar mig", "i fara", "ar fara",
+    "inte leva", "vill do", "skada mig",
     # en
-    "knife", "gun", "stabbed", "shot", "shooting", "bleeding", "kill myself", "suicide",
-    "kill me", "going to kill", "gonna kill", "end my life", "weapon", "hurt badly",
+    "knife", "stabbed", "shooting", "bleeding", "kill myself", "suicide", "kill me",
+    "going to kill", "gonna kill", "end my life", "weapon", "hurt badly", "threatening me",
+    "threatening us", "threatening my", "in danger", "after me", "dont want to live",
+    "don't want to live", "want to die", "emergency", "someone is hurt",
     # so
-    "mindi", "qori", "hub ", "is dil", "isdil", "dhiig", "i dilayaan", "dilayaan", "toogasho",
-    "naftayda qaado",
-    # tr
+    "mindi", "is dil", "isdil", "dhiig", "i dilayaan", "dilayaan", "dilaynaa", "i dilaya",
+    "toogasho", "naftayda qaado", "i hanjabaya", "hanjabayaan", "khatar", "inaan noolaado",
+    # tr (dotless i folded to i: see is_danger)
     "bicak", "silah", "intihar", "oldurecek", "olduruce", "kaniyor", "vuruldu", "kendimi oldur",
+    "tehdit ediyor", "tehlike", "yasamak istemiyorum", "yarali", "olmek istiyorum",
     # es
     "cuchillo", "pistola", "armado", "suicid", "matarme", "me van a matar", "sangrando",
-    "apunal", "disparo", "le dispar",
+    "apunal", "disparo", "le dispar", "me amenaza", "amenazando", "peligro", "no quiero vivir",
+    "quiero morir", "herido",
     # fr
-    "couteau", "pistolet", "arme ", "suicid", "me tuer", "vont me tuer", "saigne", "poignard",
-    "tire dessus", "en finir",
+    "couteau", "pistolet", "suicid", "me tuer", "vont me tuer", "saigne", "poignard",
+    "tire dessus", "tire sur", "en finir", "me menace", "nous menace", "menacent", "en danger",
+    "plus vivre", "veux mourir", "blesse",
 ]
+# Short words that count only as whole words ("gun", not "begun" or "gunler").
+WHOLE_WORDS = ["gun", "guns", "shot", "hub", "arme", "armes", "arma", "blod", "danger", "fara",
+               "akut", "kill"]
 SCRIPT = [
     # ar
-    "سكين", "مسدس", "سلاح", "انتحار", "أقتل نفسي", "اقتل نفسي", "يقتلني", "سيقتلونني",
-    "ينزف", "طعن", "رصاص",
+    "سكين", "مسدس", "سلاح", "انتحار", "أقتل نفسي", "اقتل نفسي", "يقتلني", "سيقتلونني", "سيقتلون",
+    "ينزف", "طعن", "رصاص", "يهددني", "يهددوني", "يهددونني", "في خطر", "أن أعيش", "ان اعيش",
+    "أموت", "اموت",
     # fa
     "چاقو", "تفنگ", "اسلحه", "خودکشی", "خودم را بکشم", "می‌کشند", "میکشند", "خونریزی",
-    "کلت", "بکشندم",
+    "کلت", "بکشندم", "تهدیدم", "خطر", "خطرم", "خوام زندگی کنم", "بمیرم",
     # ku
     "چەقۆ", "دەمانچە", "خۆکوشتن", "دەمکوژن", "خوێنی لێ دێت", "چەکی پێیە", "خۆم بکوژم",
+    "هەڕەشەم لێ دەکات", "هەڕەشەم لێ دەکەن", "مەترسیدا", "نامەوێت چیتر بژیم", "نامەوێت بژیم",
     # ti
-    "ካራ", "ሽጉጥ", "ነብሰይ ክቐትል", "ክቐትሉኒ", "ይቐትሉኒ", "ደም ይፈስ", "ብረት ሒዙ",
+    "ካራ", "ሽጉጥ", "ነብሰይ ክቐትል", "ክቐትሉኒ", "ይቐትሉኒ", "ደም ይፈስ", "ብረት ሒዙ", "የፈራርሓኒ",
+    "ሓደጋ", "ክነብር ኣይደልን", "ክሞት",
 ]
-_LATIN = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w.strip()) for w in LATIN) + ")")
+# "Nobody is threatening me" is not danger: a negation just before a match cancels it.
+NEGATIONS = {"ingen", "inte", "nobody", "noone", "not", "kimse", "nadie", "personne", "qofna",
+             "ima", "aucun", "ninguno"}
+SCRIPT_NEGATIONS = ["ما أحد", "لا أحد", "ماحد", "هیچ کس", "هیچکس", "هیچ کەس", "የለን"]
+_LATIN = re.compile(
+    r"(?<![a-z])("
+    + "|".join(re.escape(w) for w in LATIN)
+    + r")|\b("
+    + "|".join(re.escape(w) for w in WHOLE_WORDS)
+    + r")\b"
+)
 
 
 def is_danger(text: str) -> bool:
-    folded = fold(text)
-    return bool(_LATIN.search(folded)) or any(word in text for word in SCRIPT)
+    folded = fold(text).replace("ı", "i")
+    for match in _LATIN.finditer(folded):
+        before = re.findall(r"[a-z']+", folded[: match.start()])[-3:]
+        if not NEGATIONS.intersection(before):
+            return True
+    for word in SCRIPT:
+        at = text.find(word)
+        if at >= 0 and not any(n in text[max(0, at - 20) : at] for n in SCRIPT_NEGATIONS):
+            return True
+    return False
 
 
 @DefaultV1Recipe.register(

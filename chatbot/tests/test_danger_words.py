@@ -1,0 +1,35 @@
+"""The danger words: 112 first for acute danger in every language, not for questions about
+threats, not for ordinary words that contain a danger word."""
+
+import pytest
+
+from components.danger import is_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "han har en kniv", "någon hotar mig just nu", "jag vill inte leva längre",
+        "someone is threatening me right now", "he has a gun", "i want to kill myself",
+        "أحد يهددني الآن", "انا في خطر الان", "یکی همین الان تهدیدم می‌کند", "من در خطرم",
+        "qof ayaa hadda i hanjabaya", "mindi ayuu haystaa", "ሕጂ ሓደ ሰብ የፈራርሓኒ ኣሎ",
+        "کەسێک ئێستا هەڕەشەم لێ دەکات", "elinde bıçak var", "biri şu an beni tehdit ediyor",
+        "alguien me está amenazando ahora mismo", "quelqu'un me menace en ce moment",
+    ],
+)
+def test_acute_danger(text):
+    assert is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "måste jag vara hotad för att få hjälp", "krävs det ett hot",
+        "do i need a threat against me", "nobody is threatening me but i still want out",
+        "ingen hotar mig men jag vill ändå ut", "هل يجب أن أكون مهددا لأحصل على المساعدة",
+        "hace falta una amenaza", "une menace est obligatoire", "tehdit şart mı",
+        "iyi günler", "begun", "ma u qori karaa degmada", "hej", "Haninge",
+    ],
+)
+def test_not_danger(text):
+    assert not is_danger(text)
