@@ -4,40 +4,11 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
+
+from tests.site.conftest import NEUTRAL
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-# Without these, Chromium keeps trying to reach Google's services on this closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-NEUTRAL = "https://www.smhi.se/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser) -> Page:
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    # The neutral page is a real third-party site this machine cannot reach: answer for it, so
-    # that the test sees the browser arrive there.
-    context.route(f"{NEUTRAL}**", lambda route: route.fulfill(body="<title>Väder</title>"))
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("query", ["osteraker", "Åkersberga", "18400", "184 00", "Österakr"])
