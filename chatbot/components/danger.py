@@ -35,9 +35,11 @@ LATIN = [
     # so
     "mindi", "is dil", "isdil", "dhiig", "i dilayaan", "dilayaan", "dilaynaa", "i dilaya",
     "toogasho", "naftayda qaado", "i hanjabaya", "hanjabayaan", "khatar", "inaan noolaado",
+    "toogtay", "dhaawac",
     # tr (dotless i folded to i: see is_danger)
     "bicak", "silah", "intihar", "oldurecek", "olduruce", "kaniyor", "vuruldu", "kendimi oldur",
     "tehdit ediyor", "tehlike", "yasamak istemiyorum", "yarali", "olmek istiyorum",
+    "yaralandi", "pesimdeler", "kendime zarar",
     # es
     "cuchillo", "pistola", "armado", "suicid", "matarme", "me van a matar", "sangrando",
     "apunal", "disparo", "le dispar", "me amenaza", "amenazando", "peligro", "no quiero vivir",
@@ -47,43 +49,45 @@ LATIN = [
     "tire dessus", "tire sur", "en finir", "me menace", "nous menace", "menacent", "en danger",
     "plus vivre", "veux mourir", "blesse",
 ]
-# Short words that count only as whole words ("gun", not "begun" or "gunler").
+# Short words that count only as whole words ("gun", not "begun"), matched before folding, so
+# that Turkish "gün" (day) does not fold into "gun".
 WHOLE_WORDS = ["gun", "guns", "shot", "hub", "arme", "armes", "arma", "blod", "danger", "fara",
                "akut", "kill"]
 SCRIPT = [
     # ar
     "سكين", "مسدس", "سلاح", "انتحار", "أقتل نفسي", "اقتل نفسي", "يقتلني", "سيقتلونني", "سيقتلون",
     "ينزف", "طعن", "رصاص", "يهددني", "يهددوني", "يهددونني", "في خطر", "أن أعيش", "ان اعيش",
-    "أموت", "اموت",
+    "أموت", "اموت", "انتحر",
     # fa
     "چاقو", "تفنگ", "اسلحه", "خودکشی", "خودم را بکشم", "می‌کشند", "میکشند", "خونریزی",
-    "کلت", "بکشندم", "تهدیدم", "خطر", "خطرم", "خوام زندگی کنم", "بمیرم",
+    "کلت", "بکشندم", "تهدیدم", "خطر", "خطرم", "خوام زندگی کنم", "بمیرم", "تیر خورده",
     # ku
     "چەقۆ", "دەمانچە", "خۆکوشتن", "دەمکوژن", "خوێنی لێ دێت", "چەکی پێیە", "خۆم بکوژم",
     "هەڕەشەم لێ دەکات", "هەڕەشەم لێ دەکەن", "مەترسیدا", "نامەوێت چیتر بژیم", "نامەوێت بژیم",
+    "بمکوژن",
     # ti
     "ካራ", "ሽጉጥ", "ነብሰይ ክቐትል", "ክቐትሉኒ", "ይቐትሉኒ", "ደም ይፈስ", "ብረት ሒዙ", "የፈራርሓኒ",
-    "ሓደጋ", "ክነብር ኣይደልን", "ክሞት",
+    "ሓደጋ", "ክነብር ኣይደልን", "ክሞት", "ብጥይት", "ነብሰይ ክጎድእ",
 ]
 # "Nobody is threatening me" is not danger: a negation just before a match cancels it.
 NEGATIONS = {"ingen", "inte", "nobody", "noone", "not", "kimse", "nadie", "personne", "qofna",
              "ima", "aucun", "ninguno"}
 SCRIPT_NEGATIONS = ["ما أحد", "لا أحد", "ماحد", "هیچ کس", "هیچکس", "هیچ کەس", "የለን"]
-_LATIN = re.compile(
-    r"(?<![a-z])("
-    + "|".join(re.escape(w) for w in LATIN)
-    + r")|\b("
-    + "|".join(re.escape(w) for w in WHOLE_WORDS)
-    + r")\b"
-)
+_LATIN = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in LATIN) + ")")
+_WHOLE = re.compile(r"\b(" + "|".join(re.escape(w) for w in WHOLE_WORDS) + r")\b")
+
+
+def _unnegated(pattern: "re.Pattern[str]", text: str) -> bool:
+    for match in pattern.finditer(text):
+        before = re.findall(r"[^\W\d_']+|'", text[: match.start()])[-3:]
+        if not NEGATIONS.intersection(fold(word) for word in before):
+            return True
+    return False
 
 
 def is_danger(text: str) -> bool:
-    folded = fold(text).replace("ı", "i")
-    for match in _LATIN.finditer(folded):
-        before = re.findall(r"[a-z']+", folded[: match.start()])[-3:]
-        if not NEGATIONS.intersection(before):
-            return True
+    if _unnegated(_LATIN, fold(text).replace("ı", "i")) or _unnegated(_WHOLE, text.casefold()):
+        return True
     for word in SCRIPT:
         at = text.find(word)
         if at >= 0 and not any(n in text[max(0, at - 20) : at] for n in SCRIPT_NEGATIONS):

@@ -15,6 +15,9 @@ from components.danger import is_danger
         "qof ayaa hadda i hanjabaya", "mindi ayuu haystaa", "ሕጂ ሓደ ሰብ የፈራርሓኒ ኣሎ",
         "کەسێک ئێستا هەڕەشەم لێ دەکات", "elinde bıçak var", "biri şu an beni tehdit ediyor",
         "alguien me está amenazando ahora mismo", "quelqu'un me menace en ce moment",
+        "بدي انتحر", "برادرم تیر خورده", "ئەمشەو دەیانەوێت بمکوژن",
+        "walaalkay waa la toogtay", "wuu dhaawacmay", "ብጥይት ተወቒዑ", "arkadaşım yaralandı",
+        "şu an peşimdeler", "He has a GUN", "ingen hotar mig men han har en kniv",
     ],
 )
 def test_acute_danger(text):
@@ -29,6 +32,7 @@ def test_acute_danger(text):
         "ingen hotar mig men jag vill ändå ut", "هل يجب أن أكون مهددا لأحصل على المساعدة",
         "hace falta una amenaza", "une menace est obligatoire", "tehdit şart mı",
         "iyi günler", "begun", "ma u qori karaa degmada", "hej", "Haninge",
+        "birkaç gün sürer mi", "her gün düşünüyorum", "bir gün çıkmak istiyorum",
     ],
 )
 def test_not_danger(text):
