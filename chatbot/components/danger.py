@@ -26,12 +26,13 @@ LATIN = [
     "ta livet av mig", "ta mitt liv", "sjalvmord", "doda mig", "dodar mig", "morda mig",
     "doda honom", "doda henne", "ska doda", "hotar att doda", "ligger skadad", "ar skadad",
     "hotar mig", "hotar oss", "hotar min", "hotar mitt", "jagar mig", "i fara", "ar fara",
-    "inte leva", "vill do", "skada mig",
+    "inte leva", "vill do", "skada mig", "jagar min", "jagar oss",
     # en
     "knife", "stabbed", "shooting", "bleeding", "kill myself", "suicide", "kill me",
     "going to kill", "gonna kill", "end my life", "weapon", "hurt badly", "threatening me",
     "threatening us", "threatening my", "in danger", "after me", "dont want to live",
-    "don't want to live", "want to die", "emergency", "someone is hurt",
+    "don't want to live", "want to die", "emergency", "someone is hurt", "go on living",
+    "chasing me", "chasing my", "chasing us", "shots fired",
     # so
     "mindi", "is dil", "isdil", "dhiig", "i dilayaan", "dilayaan", "dilaynaa", "i dilaya",
     "toogasho", "naftayda qaado", "i hanjabaya", "hanjabayaan", "khatar", "inaan noolaado",
@@ -43,11 +44,13 @@ LATIN = [
     # es
     "cuchillo", "pistola", "armado", "suicid", "matarme", "me van a matar", "sangrando",
     "apunal", "disparo", "le dispar", "me amenaza", "amenazando", "peligro", "no quiero vivir",
-    "quiero morir", "herido",
+    "quiero morir", "herido", "con armas", "un tiro", "seguir viviendo", "persiguiendo",
+    "quitar la vida",
     # fr
     "couteau", "pistolet", "suicid", "me tuer", "vont me tuer", "saigne", "poignard",
     "tire dessus", "tire sur", "en finir", "me menace", "nous menace", "menacent", "en danger",
-    "plus vivre", "veux mourir", "blesse",
+    "plus vivre", "veux mourir", "blesse", "tirer dessus", "poursuivent", "ca tire",
+    "me faire du mal",
 ]
 # Short words that count only as whole words ("gun", not "begun"), matched before folding, so
 # that Turkish "gün" (day) does not fold into "gun".

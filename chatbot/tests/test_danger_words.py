@@ -18,6 +18,9 @@ from components.danger import is_danger
         "بدي انتحر", "برادرم تیر خورده", "ئەمشەو دەیانەوێت بمکوژن",
         "walaalkay waa la toogtay", "wuu dhaawacmay", "ብጥይት ተወቒዑ", "arkadaşım yaralandı",
         "şu an peşimdeler", "He has a GUN", "ingen hotar mig men han har en kniv",
+        "de jagar min son just nu", "shots fired outside our house", "i cant go on living",
+        "me voy a quitar la vida", "estan persiguiendo a mi hijo", "ça tire devant chez nous",
+        "je vais me faire du mal",
     ],
 )
 def test_acute_danger(text):
