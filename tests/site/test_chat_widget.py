@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.site.conftest import NEUTRAL
@@ -44,3 +45,13 @@ def test_quick_exit_forgets_the_chat(page, site_url, chatbot):
     page.keyboard.press("Escape")
     page.wait_for_url(NEUTRAL)
     assert page.evaluate("sessionStorage.length") == 0
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "ti"])
+def test_axe_finds_no_violations_with_the_chat_open(page, site_url, chatbot, lang):
+    prefix = "" if lang == "sv" else f"/{lang}"
+    page.goto(f"{site_url}{prefix}/kommun/kiruna/")
+    page.locator("main [data-chat-open]").first.click()
+    expect(page.locator("[data-chat-log]")).not_to_be_empty(timeout=20_000)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -216,7 +216,7 @@
       dir: document.documentElement.getAttribute("dir") || "ltr", lang: document.documentElement.getAttribute("lang") || "sv"
     });
     panel.hidden = true;
-    var header = el("header", { "class": "vagut-chat__header" });
+    var header = el("div", { "class": "vagut-chat__header" });
     header.appendChild(el("h2", { id: "vagut-chat-title", "class": "vagut-chat__title" }, t("title")));
     var restart = el("button", { type: "button", "class": "vagut-chat__restart", "data-chat-restart": "" }, t("restart"));
     var close = el("button", { type: "button", "class": "vagut-chat__close", "aria-label": t("close"), "data-chat-close": "" }, "×");
