@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from vagut import dates, phones
-from vagut.i18n import strings, t
+from vagut.i18n import section, strings, t
 from vagut.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGE_CODES
 from vagut.municipalities import (
     DataError,
@@ -153,11 +153,7 @@ def _render_directory(municipalities: tuple[Municipality, ...], context: dict) -
         for county, members in by_county.items()
     ]
     lang = context["lang"]
-    search_strings = {
-        key.removeprefix("directory.search."): value
-        for key, value in strings("site", lang).items()
-        if key.startswith("directory.search.")
-    }
+    search_strings = section("site", lang, "directory.search")
     return (
         _templates()
         .get_template("directory.md.j2")
@@ -181,27 +177,23 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    # Written on every language's pass; the same bytes each time, so the last write wins.
+    # Runs on every language's pass; the files are made once and written each time (cheap),
+    # so that whichever pass ends the build leaves them in place.
+    for relative, text in _shared_assets().items():
+        path = Path(config.site_dir) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+
+
+@cache
+def _shared_assets() -> dict[str, str]:
+    """Files every language shares: the directory's lookup data and the chat widget's strings."""
     municipalities, _ = _data()
-    site = Path(config.site_dir)
-    _write_json(site / PLACES_FILE, lookup_data(municipalities))
+    assets = {PLACES_FILE: _json(lookup_data(municipalities))}
     for lang in LANGUAGE_CODES:
-        widget = {
-            key.removeprefix("widget."): value
-            for key, value in _chat_strings(lang).items()
-            if key.startswith("widget.")
-        }
-        if widget:
-            _write_json(site / "assets" / "chat" / "i18n" / f"{lang}.json", widget)
+        assets[f"assets/chat/i18n/{lang}.json"] = _json(section("chat", lang, "widget"))
+    return assets
 
 
-def _chat_strings(lang: str) -> dict[str, str]:
-    try:
-        return strings("chat", lang)
-    except FileNotFoundError:
-        return {}
-
-
-def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

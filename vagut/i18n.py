@@ -56,3 +56,14 @@ def strings(part: str, lang: str) -> dict[str, str]:
     path = TRANSLATIONS_DIR / f"{part}.{lang}.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return _flatten(data.get(lang) or {})
+
+
+def section(part: str, lang: str, prefix: str) -> dict[str, str]:
+    """The strings under one key ('directory.search'), with that prefix taken off: a table for
+    a script in the browser ({"label": ..., "hint": ...})."""
+    start = prefix.rstrip(".") + "."
+    return {
+        key.removeprefix(start): value
+        for key, value in strings(part, lang).items()
+        if key.startswith(start)
+    }

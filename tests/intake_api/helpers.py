@@ -1,19 +1,12 @@
 """Helpers shared by the intake API tests."""
 
-import socket
-
 from fastapi.testclient import TestClient
 
 from intake_api.config import Settings
+from tests.helpers import free_port
 
 SERVICE_TOKEN = "test-service-token-0123456789abcdef"
 PASSWORDS = {"haninge": "pw-haninge", "osteraker": "pw-osteraker", "fallback": "pw-fallback"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
