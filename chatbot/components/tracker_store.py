@@ -1,0 +1,90 @@
+"""Conversations kept in this process's memory only, as live trackers, and forgotten when their
+session expires.
+
+Rasa's own InMemoryTrackerStore keeps every conversation until the server stops, as JSON that it
+parses and replays on every message: a person's words stay in memory for days, and a turn late
+in a long conversation spent most of its time re-reading the conversation (bench/chatbot.py).
+This store keeps the tracker object itself and drops a conversation once it has been silent for
+the domain's session_expiration_time, so nothing is held longer than the session it belongs to.
+
+One process only: with several Rasa replicas use Redis with record_exp (chatbot/README.md).
+"""
+
+import asyncio
+import time
+from collections import OrderedDict
+from typing import Any, Iterable, Optional, Text, Tuple
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+SWEEP_EVERY_SECONDS = 60
+
+
+class ExpiringMemoryTrackerStore(TrackerStore):
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[Text] = None,
+        event_broker: Optional[EventBroker] = None,
+        expire_after_seconds: Optional[float] = None,
+        clock=time.monotonic,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(domain, event_broker, **kwargs)
+        self._expire_after = expire_after_seconds
+        self._clock = clock
+        # Least recently used first, so expired conversations are always at the front.
+        self._trackers: "OrderedDict[Text, Tuple[float, DialogueStateTracker]]" = OrderedDict()
+        self._sweeper: Optional[asyncio.TimerHandle] = None
+
+    @property
+    def expire_after_seconds(self) -> float:
+        if self._expire_after is not None:
+            return float(self._expire_after)
+        return self.domain.session_config.session_expiration_time * 60
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        self._trackers.pop(tracker.sender_id, None)
+        self._trackers[tracker.sender_id] = (self._clock(), tracker)
+        self.forget_expired()
+        self._schedule_sweep()
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        self.forget_expired()
+        kept = self._trackers.get(sender_id)
+        return kept[1] if kept else None
+
+    async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        # A conversation is dropped when its session expires, so it never holds more than one.
+        return await self.retrieve(sender_id)
+
+    async def keys(self) -> Iterable[Text]:
+        self.forget_expired()
+        return list(self._trackers)
+
+    def __len__(self) -> int:
+        return len(self._trackers)
+
+    def forget_expired(self) -> None:
+        oldest_allowed = self._clock() - self.expire_after_seconds
+        while self._trackers:
+            sender_id, (last_saved, _) = next(iter(self._trackers.items()))
+            if last_saved > oldest_allowed:
+                break
+            del self._trackers[sender_id]
+
+    def _schedule_sweep(self) -> None:
+        """Forget silent conversations even when nobody writes to the server any more."""
+        if self._sweeper is not None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def sweep() -> None:
+            self.forget_expired()
+            self._sweeper = loop.call_later(SWEEP_EVERY_SECONDS, sweep) if self._trackers else None
+
+        self._sweeper = loop.call_later(SWEEP_EVERY_SECONDS, sweep)

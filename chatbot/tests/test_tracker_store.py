@@ -1,0 +1,101 @@
+"""The tracker store keeps live conversations and forgets each one when its session expires."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+CHATBOT_DIR = Path(__file__).resolve().parent.parent
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def rasa_domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(CHATBOT_DIR / "domain"))
+
+
+def tracker(sender_id, domain):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    t = DialogueStateTracker.from_events(sender_id, [], slots=domain.slots)
+    t.update(UserUttered("hej"))
+    return t
+
+
+def test_endpoints_yml_makes_rasa_use_this_store(rasa_domain, monkeypatch):
+    """Rasa falls back to its own store with only a warning when a custom one cannot load."""
+    monkeypatch.setenv("VAGUT_ACTION_ENDPOINT", "http://127.0.0.1:5055/webhook")
+    from rasa.core.tracker_store import create_tracker_store
+    from rasa.utils.endpoints import read_endpoint_config
+
+    from components.tracker_store import ExpiringMemoryTrackerStore
+
+    config = read_endpoint_config(str(CHATBOT_DIR / "endpoints.yml"), "tracker_store")
+    store = create_tracker_store(config, rasa_domain)
+    assert type(store) is ExpiringMemoryTrackerStore
+    # The domain's session length (60 minutes) is how long a silent conversation is kept.
+    assert store.expire_after_seconds == 3600
+
+
+def test_a_saved_conversation_is_returned_as_it_was(rasa_domain):
+    from components.tracker_store import ExpiringMemoryTrackerStore
+
+    async def scenario():
+        store = ExpiringMemoryTrackerStore(rasa_domain)
+        saved = tracker("a", rasa_domain)
+        await store.save(saved)
+        return saved, await store.retrieve("a"), await store.retrieve("b"), await store.keys()
+
+    saved, found, missing, keys = asyncio.run(scenario())
+    assert found is saved
+    assert found.latest_message.text == "hej"
+    assert missing is None
+    assert keys == ["a"]
+
+
+def test_a_silent_conversation_is_forgotten_and_an_active_one_kept(rasa_domain):
+    from components.tracker_store import ExpiringMemoryTrackerStore
+
+    clock = FakeClock()
+
+    async def scenario():
+        store = ExpiringMemoryTrackerStore(rasa_domain, expire_after_seconds=60, clock=clock)
+        await store.save(tracker("silent", rasa_domain))
+        await store.save(tracker("active", rasa_domain))
+        clock.now += 50
+        await store.save(await store.retrieve("active"))  # a new message
+        clock.now += 20
+        return (await store.retrieve("silent"), await store.retrieve("active"),
+                await store.keys())
+
+    silent, active, keys = asyncio.run(scenario())
+    assert silent is None
+    assert active is not None
+    assert keys == ["active"]
+
+
+def test_the_sweep_forgets_without_any_new_message(rasa_domain, monkeypatch):
+    import components.tracker_store as module
+
+    monkeypatch.setattr(module, "SWEEP_EVERY_SECONDS", 0.05)
+    clock = FakeClock()
+
+    async def scenario():
+        store = module.ExpiringMemoryTrackerStore(rasa_domain, expire_after_seconds=60, clock=clock)
+        await store.save(tracker("a", rasa_domain))
+        before = len(store)
+        clock.now += 61
+        await asyncio.sleep(0.2)  # nobody writes; only the timer runs
+        return before, len(store)
+
+    assert asyncio.run(scenario()) == (1, 0)
