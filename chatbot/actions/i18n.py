@@ -32,11 +32,16 @@ def strings(lang: str) -> Dict[str, str]:
     return _flatten(tree.get(lang) or {})
 
 
-def normalise_language(code: Optional[str]) -> str:
+def known_language(code: Optional[str]) -> Optional[str]:
+    """One of our language codes for a BCP 47 tag ("fr-CA", "ckb"), or None."""
     code = (code or "").split("-")[0].strip().lower()
     if code == "ckb":  # the BCP 47 tag for Central Kurdish
         code = "ku"
-    return code if code in LANGUAGE_CODES else DEFAULT_LANGUAGE
+    return code if code in LANGUAGE_CODES else None
+
+
+def normalise_language(code: Optional[str]) -> str:
+    return known_language(code) or DEFAULT_LANGUAGE
 
 
 def t(lang: Optional[str], key: str, **values: Any) -> str:

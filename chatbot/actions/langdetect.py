@@ -1,10 +1,12 @@
-"""A small, explainable guess at a message's language, used only when the widget did not send
-`metadata.language` (rasa shell, conversation tests, other clients). The page's language always
-wins when it is there. Returns None when unsure, so the conversation keeps its language."""
+"""A message's language: the page's (`metadata.language`, which the widget sends) when it is one
+of ours, else a small, explainable guess from the text (rasa shell, conversation tests, other
+clients). None when unsure, so that the conversation keeps its language. The Rasa server's
+`components.language` uses it on every message."""
 
 import re
 from typing import Optional
 
+from actions.i18n import known_language
 from vagut.slug import fold
 
 _ETHIOPIC = re.compile(r"[\u1200-\u137F]")
@@ -58,3 +60,8 @@ def detect(text: str) -> Optional[str]:
     if ranked[0] >= 1 and ranked[0] > ranked[1]:
         return best
     return None
+
+
+def language_of(metadata: object, text: str) -> Optional[str]:
+    wanted = metadata.get("language") if isinstance(metadata, dict) else None
+    return (known_language(wanted) if isinstance(wanted, str) else None) or detect(text)

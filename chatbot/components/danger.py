@@ -3,19 +3,16 @@ make the intent `danger` whatever the classifier thought, so that 112 comes firs
 costs a reply with 112 in it; a missed one costs far more."""
 
 import re
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import components  # noqa: F401  (sys.path)
 from actions.paths import REPO_ROOT  # noqa: F401  (sys.path for vagut/)
 from components.override import intent_of, set_intent
+from components.stateless import StatelessComponent
 from vagut.slug import fold
 
 # Latin-script words match at the start of a word (so "knivhuggen" matches "kniv"); words in
@@ -101,21 +98,7 @@ def is_danger(text: str) -> bool:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class DangerKeywords(GraphComponent):
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "DangerKeywords":
-        return cls()
-
+class DangerKeywords(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
@@ -123,6 +106,3 @@ class DangerKeywords(GraphComponent):
             if name != "danger" and not text.startswith("/") and is_danger(text):
                 set_intent(message, "danger", "danger_keywords")
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

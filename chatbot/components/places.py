@@ -5,17 +5,14 @@ override an unsure prediction. Danger always stays danger."""
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import components  # noqa: F401  (sys.path)
 from actions import places
 from components.override import intent_of, set_intent
+from components.stateless import StatelessComponent
 
 KEEP = {"danger"}
 UNSURE_INTENTS = {"inform_place", "ask_contact", "out_of_scope", "nlu_fallback"}
@@ -24,24 +21,15 @@ UNSURE_INTENTS = {"inform_place", "ask_contact", "out_of_scope", "nlu_fallback"}
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class PlaceOverride(GraphComponent):
+class PlaceOverride(StatelessComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"unsure_below": 0.6}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.unsure_below = float(config.get("unsure_below", 0.6))
+        super().__init__(config)
+        self.unsure_below = float(self.config["unsure_below"])
         places.index()  # load the municipality data once, at startup
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "PlaceOverride":
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -58,6 +46,3 @@ class PlaceOverride(GraphComponent):
             if sure or name in UNSURE_INTENTS or confidence < self.unsure_below:
                 set_intent(message, "inform_place", "place_override")
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

@@ -23,7 +23,6 @@ from actions.contact_form import (
     ValidateContactForm,
     parse_phone,
 )
-from actions.language import ValidateSlotMappings
 from actions.municipality import ActionFindMunicipality
 
 
@@ -60,13 +59,17 @@ def slots(events):
         ({"language": "xx"}, "i want to leave the gang", "sv", "en"),
     ],
 )
-def test_language_slot(tracker_from, domain, metadata, text, current, expected):
-    tracker = tracker_from("start", text=text, metadata=metadata, slots={"language": current})
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(
-        ValidateSlotMappings().extract_language(dispatcher, tracker, domain)
-    )
-    assert result == {"language": expected}
+def test_language_slot(metadata, text, current, expected):
+    """What components.language puts in the `language` entity, and so in the slot (the slot
+    keeps its value when there is no entity)."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.language import PageLanguage
+
+    message = Message(data={"text": text, "metadata": metadata})
+    PageLanguage({}).process([message])
+    found = [e["value"] for e in message.get("entities") or [] if e["entity"] == "language"]
+    assert (found[0] if found else current) == expected
 
 
 # --- municipality -----------------------------------------------------------------------------

@@ -3,7 +3,6 @@ those names must be the domain's."""
 
 from actions.checkback import ValidateCheckbackForm
 from actions.contact_form import ValidateContactForm
-from actions.language import ValidateSlotMappings
 
 
 def test_form_slots_match_the_domain(domain):
@@ -12,6 +11,6 @@ def test_form_slots_match_the_domain(domain):
     assert ValidateCheckbackForm().domain_slots({}) == forms["checkback_form"]["required_slots"]
 
 
-def test_custom_slots_exist(domain):
-    for slot in ValidateSlotMappings().domain_slots({}):
-        assert domain["slots"][slot]["mappings"] == [{"type": "custom"}]
+def test_the_language_slot_is_filled_by_the_language_component(domain):
+    assert domain["slots"]["language"]["mappings"] == [{"type": "from_entity", "entity": "language"}]
+    assert {"language": {"influence_conversation": False}} in domain["entities"]

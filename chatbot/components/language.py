@@ -1,0 +1,31 @@
+"""The `language` entity on every typed message: the page's language from `metadata.language`
+(the widget sends it), else a careful guess from the text (rasa shell, conversation tests). The
+domain fills the `language` slot from this entity and keeps the conversation's language when a
+message has none, all inside the Rasa server: no call to the action server on every message."""
+
+from typing import List
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+import components  # noqa: F401  (sys.path)
+from actions.langdetect import language_of
+from components.stateless import StatelessComponent
+
+METADATA = "metadata"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class PageLanguage(StatelessComponent):
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            code = language_of(message.get(METADATA), message.get(TEXT) or "")
+            if code is None:
+                continue
+            entity = {"entity": "language", "value": code, "start": 0, "end": 0,
+                      "extractor": "PageLanguage"}
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+        return messages
