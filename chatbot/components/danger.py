@@ -24,12 +24,21 @@ LATIN = [
     "doda honom", "doda henne", "ska doda", "hotar att doda", "ligger skadad", "ar skadad",
     "hotar mig", "hotar oss", "hotar min", "hotar mitt", "jagar mig", "i fara", "ar fara",
     "inte leva", "vill do", "skada mig", "jagar min", "jagar oss",
+    "skjuter", "blodig", "bloda", "medvetslos", "andas inte", "andas knappt", "hoppa fran",
+    "jagad", "forfoljd", "forfoljer mig", "slar mig", "slar sonder", "inte finnas", "do ikvall",
+    "letar efter mig", "utanfor dorren", "bankar pa dorren", "kidnapp", "granat", "machete",
+    "tant eld", "radd for mitt liv", "gommer mig", "skurit mig", "skar mig", "tabletter",
+    "overdos", "piller",
     # en
     "knife", "stabbed", "shooting", "bleeding", "kill myself", "suicide", "kill me",
     "going to kill", "gonna kill", "end my life", "weapon", "hurt badly", "threatening me",
     "threatening us", "threatening my", "in danger", "after me", "dont want to live",
     "don't want to live", "want to die", "emergency", "someone is hurt", "go on living",
     "chasing me", "chasing my", "chasing us", "shots fired",
+    "gunshot", "overdose", "pills", "jump off", "unconscious", "not breathing", "kidnap",
+    "following me", "hiding from", "banging on", "breaking in", "break in", "outside my door",
+    "outside my house", "cut myself", "grenade", "machete", "beating me", "afraid for my life",
+    "scared for my life", "end it all", "take my life", "hurt myself", "no reason to live",
     # so
     "mindi", "is dil", "isdil", "dhiig", "i dilayaan", "dilayaan", "dilaynaa", "i dilaya",
     "toogasho", "naftayda qaado", "i hanjabaya", "hanjabayaan", "khatar", "inaan noolaado",
@@ -37,22 +46,29 @@ LATIN = [
     # tr (dotless i folded to i: see is_danger)
     "bicak", "silah", "intihar", "oldurecek", "olduruce", "kaniyor", "vuruldu", "kendimi oldur",
     "tehdit ediyor", "tehlike", "yasamak istemiyorum", "yarali", "olmek istiyorum",
-    "yaralandi", "pesimdeler", "kendime zarar",
+    "yaralandi", "pesimde", "kendime zarar", "vurdu", "ates ediyor", "ates etti", "atlayacag",
+    "takip ediyor", "saklaniyorum", "bayildi", "nefes almiyor", "kacirdi", "dovuyor", "olduruyor",
+    "oldurecekler", "hap ictim",
     # es
     "cuchillo", "pistola", "armado", "suicid", "matarme", "me van a matar", "sangrando",
     "apunal", "disparo", "le dispar", "me amenaza", "amenazando", "peligro", "no quiero vivir",
     "quiero morir", "herido", "con armas", "un tiro", "seguir viviendo", "persiguiendo",
-    "quitar la vida",
+    "quitar la vida", "navaja", "tiros", "balazo", "sangre", "desangr", "pastillas", "saltar",
+    "siguiendo", "me persiguen", "me buscan", "escondid", "seguir vivo", "acabar con mi vida",
+    "rodeado", "paliza", "inconsciente", "no respira", "secuestr", "golpeando la puerta",
+    "explot", "fierro", "me quiebran", "matar",
     # fr
     "couteau", "pistolet", "suicid", "me tuer", "vont me tuer", "saigne", "poignard",
     "tire dessus", "tire sur", "en finir", "me menace", "nous menace", "menacent", "en danger",
     "plus vivre", "veux mourir", "blesse", "tirer dessus", "poursuivent", "ca tire",
-    "me faire du mal",
+    "me faire du mal", "coups de feu", "des tirs", "une balle", "sang", "cachets", "sauter du",
+    "me suivent", "me cherchent", "inconscient", "respire plus", "kidnapp", "tabass",
+    "frappent", "defonc", "mourir", "flingue", "schlass", "me planter", "en finir avec",
 ]
 # Short words that count only as whole words ("gun", not "begun"), matched before folding, so
 # that Turkish "gün" (day) does not fold into "gun".
-WHOLE_WORDS = ["gun", "guns", "shot", "hub", "arme", "armes", "arma", "blod", "danger", "fara",
-               "akut", "kill"]
+WHOLE_WORDS = ["gun", "guns", "shot", "shots", "hub", "arme", "armes", "arma", "blod", "danger",
+               "fara", "akut", "kill", "skott", "sköt", "blood", "tirs", "hap"]
 SCRIPT = [
     # ar
     "سكين", "مسدس", "سلاح", "انتحار", "أقتل نفسي", "اقتل نفسي", "يقتلني", "سيقتلونني", "سيقتلون",
@@ -71,7 +87,7 @@ SCRIPT = [
 ]
 # "Nobody is threatening me" is not danger: a negation just before a match cancels it.
 NEGATIONS = {"ingen", "inte", "nobody", "noone", "not", "kimse", "nadie", "personne", "qofna",
-             "ima", "aucun", "ninguno"}
+             "ima", "aucun", "ninguno", "no", "pas", "sans", "without", "utan"}
 SCRIPT_NEGATIONS = ["ما أحد", "لا أحد", "ماحد", "هیچ کس", "هیچکس", "هیچ کەس", "የለን"]
 _LATIN = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in LATIN) + ")")
 _WHOLE = re.compile(r"\b(" + "|".join(re.escape(w) for w in WHOLE_WORDS) + r")\b")
