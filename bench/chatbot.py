@@ -2,14 +2,16 @@
 
     chatbot/scripts/setup
     chatbot/.venv/bin/python bench/chatbot.py [--folds 3] [--turns 60] [--skip-train]
-                                              [--skip-latency] [--skip-cv]
+                                              [--skip-latency] [--skip-cv] [--held-out GLOB]
 
 Prints:
   1. training time and peak memory (a full `rasa train --force` into a temporary directory);
   2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations,
      against the real Rasa server and action server (chatbot/scripts/run), and their memory;
   3. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
-     each fold trained with the project's own config.yml and parsed by the trained model.
+     each fold trained with the project's own config.yml and parsed by the trained model; or,
+     with --held-out 'round4_*.yml', trained on the other files and tested on those (a writer
+     the model has never seen).
 Targets (issue 4): train <= 120 s, p95 <= 150 ms at 10 concurrent, RSS <= 1.5 GB,
 intent F1 >= 0.9 in every language.
 """
@@ -167,7 +169,58 @@ def bench_latency(turns_per_conversation):
 # --- 3. cross-validation per language ---------------------------------------------------------
 
 
-def bench_cross_validation(folds, config="config.yml"):
+def _score(truth, predicted, languages, heading):
+    from sklearn.metrics import f1_score
+
+    overall = f1_score(truth, predicted, average="weighted", zero_division=0)
+    fallbacks = sum(1 for p in predicted if p == "nlu_fallback") / max(1, len(predicted))
+    print(f"{heading}: intent F1 (weighted) all languages: {overall:.3f} "
+          f"({fallbacks:.0%} of the held-out examples fell back to 'not understood')")
+    danger = [i for i, t in enumerate(truth) if t == "danger"]
+    flagged = [i for i, p in enumerate(predicted) if p == "danger"]
+    recall = sum(predicted[i] == "danger" for i in danger) / max(1, len(danger))
+    precision = sum(truth[i] == "danger" for i in flagged) / max(1, len(flagged))
+    print(f"danger: recall {recall:.3f}, precision {precision:.3f} (held-out danger messages "
+          f"answered with 112 first / messages answered with 112 first that were danger)")
+    order = "sv en ar fa so ti ku tr es fr".split()
+    for lang in sorted(set(languages), key=lambda c: order.index(c) if c in order else 99):
+        idx = [i for i, code in enumerate(languages) if code == lang]
+        score = f1_score([truth[i] for i in idx], [predicted[i] for i in idx],
+                         average="weighted", zero_division=0)
+        print(f"intent F1 {lang}: {score:.3f} ({len(idx)} examples)")
+
+
+def _train_and_parse(config, train, test):
+    """Trains an NLU model with `config` on `train`; returns (truth, predicted, language)."""
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    with tempfile.TemporaryDirectory() as tmp:
+        nlu_file = Path(tmp) / "nlu.yml"
+        nlu_file.write_text(TrainingData(training_examples=train).nlu_as_yaml(), encoding="utf-8")
+        model = train_nlu(config=config, nlu_data=str(nlu_file), output=tmp,
+                          fixed_model_name="fold")
+        agent = Agent.load(model)
+
+        async def parse_all():
+            return [await agent.parse_message(e.get("text")) for e in test]
+
+        parsed = asyncio.run(parse_all())
+    return [(e.get("intent"), (p.get("intent") or {}).get("name"),
+             e.get("metadata", {}).get("intent", {}).get("language", "?"))
+            for e, p in zip(test, parsed)]
+
+
+def _load_examples(files):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [e for f in files for e in load_data(str(f)).intent_examples]
+
+
+def bench_cross_validation(folds, config="config.yml", held_out=None):
+    """k folds stratified by intent; or, with `held_out` (a glob in data/nlu), training on the
+    other files and testing on those: how the model does on a writer it has never seen."""
     sys.path.insert(0, str(CHATBOT))
     os.chdir(CHATBOT)
     import logging
@@ -176,61 +229,36 @@ def bench_cross_validation(folds, config="config.yml"):
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # Rasa's structlog prints parsed texts at DEBUG
-    from rasa.core.agent import Agent
-    from rasa.model_training import train_nlu
-    from rasa.shared.nlu.training_data.loading import load_data
-    from rasa.shared.nlu.training_data.training_data import TrainingData
-    from sklearn.metrics import f1_score
 
-    data = load_data(str(CHATBOT / "data" / "nlu"))
-    examples = list(data.intent_examples)
-    by_intent = collections.defaultdict(list)
-    for example in examples:
-        by_intent[example.get("intent")].append(example)
-    fold_of = {}
-    rng = random.Random(7)
-    for group in by_intent.values():
-        rng.shuffle(group)
-        for i, example in enumerate(group):
-            fold_of[id(example)] = i % folds
-
-    truth, predicted, languages = [], [], []
+    files = sorted((CHATBOT / "data" / "nlu").glob("*.yml"))
     started = time.monotonic()
-    for fold in range(folds):
-        train = [e for e in examples if fold_of[id(e)] != fold]
-        test = [e for e in examples if fold_of[id(e)] == fold]
-        with tempfile.TemporaryDirectory() as tmp:
-            nlu_file = Path(tmp) / "nlu.yml"
-            nlu_file.write_text(TrainingData(training_examples=train).nlu_as_yaml(), encoding="utf-8")
-            model = train_nlu(config=config, nlu_data=str(nlu_file), output=tmp,
-                              fixed_model_name="fold")
-            agent = Agent.load(model)
-
-            async def parse_all():
-                return [await agent.parse_message(e.get("text")) for e in test]
-
-            for example, parsed in zip(test, asyncio.run(parse_all())):
-                truth.append(example.get("intent"))
-                predicted.append((parsed.get("intent") or {}).get("name"))
-                languages.append(example.get("metadata", {}).get("intent", {}).get("language", "?"))
-    print(f"cross-validation: {folds} folds, {len(truth)} examples, "
-          f"{time.monotonic() - started:.0f} s (full pipeline incl. danger and place components)")
-    overall = f1_score(truth, predicted, average="weighted", zero_division=0)
-    fallbacks = sum(1 for p in predicted if p == "nlu_fallback") / max(1, len(predicted))
-    print(f"intent F1 (weighted) all languages: {overall:.3f} "
-          f"({fallbacks:.0%} of the held-out examples fell back to 'not understood')")
-    danger = [i for i, t in enumerate(truth) if t == "danger"]
-    flagged = [i for i, p in enumerate(predicted) if p == "danger"]
-    recall = sum(predicted[i] == "danger" for i in danger) / max(1, len(danger))
-    precision = sum(truth[i] == "danger" for i in flagged) / max(1, len(flagged))
-    print(f"danger: recall {recall:.3f}, precision {precision:.3f} (held-out danger messages "
-          f"answered with 112 first / messages answered with 112 first that were danger)")
-    for lang in sorted(set(languages), key=lambda c: "sv en ar fa so ti ku tr es fr".split().index(c)
-                       if c in "sv en ar fa so ti ku tr es fr".split() else 99):
-        idx = [i for i, l in enumerate(languages) if l == lang]
-        score = f1_score([truth[i] for i in idx], [predicted[i] for i in idx],
-                         average="weighted", zero_division=0)
-        print(f"intent F1 {lang}: {score:.3f} ({len(idx)} examples)")
+    if held_out:
+        test_files = set((CHATBOT / "data" / "nlu").glob(held_out))
+        train = _load_examples([f for f in files if f not in test_files])
+        test = _load_examples(sorted(test_files))
+        rows = _train_and_parse(config, train, test)
+        heading = f"held out {held_out} ({len(test)} examples, trained on {len(train)})"
+    else:
+        examples = _load_examples(files)
+        by_intent = collections.defaultdict(list)
+        for example in examples:
+            by_intent[example.get("intent")].append(example)
+        fold_of = {}
+        rng = random.Random(7)
+        for group in by_intent.values():
+            rng.shuffle(group)
+            for i, example in enumerate(group):
+                fold_of[id(example)] = i % folds
+        rows = []
+        for fold in range(folds):
+            rows += _train_and_parse(config,
+                                     [e for e in examples if fold_of[id(e)] != fold],
+                                     [e for e in examples if fold_of[id(e)] == fold])
+        heading = f"cross-validation, {folds} folds, {len(rows)} examples"
+    print(f"{heading}: {time.monotonic() - started:.0f} s (full pipeline incl. language, danger "
+          f"and place components)")
+    truth, predicted, languages = (list(column) for column in zip(*rows))
+    _score(truth, predicted, languages, heading.split(":")[0].split(" (")[0])
 
 
 def main():
@@ -241,6 +269,8 @@ def main():
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-cv", action="store_true")
     parser.add_argument("--config", default="config.yml", help="for the cross-validation")
+    parser.add_argument("--held-out", metavar="GLOB",
+                        help="instead of folds: test on these data/nlu files, train on the rest")
     args = parser.parse_args()
     if not (VENV_BIN / "rasa").exists():
         raise SystemExit("run chatbot/scripts/setup first")
@@ -254,7 +284,7 @@ def main():
         config = Path(args.config)
         if not config.is_absolute() and not config.exists():
             config = CHATBOT / config
-        bench_cross_validation(args.folds, str(config.resolve()))
+        bench_cross_validation(args.folds, str(config.resolve()), args.held_out)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Custom NLU components for the Rasa server (config.yml names them as components.<module>.<Class>).
+"""The Rasa server's plug-ins: NLU components (config.yml names them components.<module>.<Class>)
+and the tracker store (endpoints.yml).
 Rasa imports them from the chatbot directory, so the server runs with chatbot/ as its working
 directory (scripts/run does)."""
 
