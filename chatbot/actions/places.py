@@ -198,8 +198,9 @@ def _ngrams(tokens: List[str], longest: int = 4):
             yield " ".join(tokens[start : start + size]), set(tokens[start : start + size])
 
 
-def find(text: str) -> Match:
-    """Where `text` points. Never guesses silently: anything but one sure hit is a question."""
+def find(text: str, typos: bool = True) -> Match:
+    """Where `text` points. Never guesses silently: anything but one sure hit is a question.
+    `typos=False` skips the fuzzy search (the costly part) when only a sure hit would matter."""
     idx = index()
     match = Match()
     for first, last in _POSTAL.findall(text):
@@ -235,6 +236,8 @@ def find(text: str) -> Match:
                 return Match(exact=codes[0], covered=used, via="locality")
             return Match(candidates=codes[:5], covered=used, via="locality")
 
+    if not typos:
+        return match
     # Typos: the closest names and localities to each longer word or pair of words.
     scored: Dict[str, float] = {}
     covered: Set[str] = set()

@@ -39,10 +39,11 @@ class PlaceOverride(StatelessComponent):
                 continue
             if len(places.content_words(text)) > 4:
                 continue  # a place name is at most four words: not "little more than a place"
-            match = places.find(text)
+            unsure = name in UNSURE_INTENTS or confidence < self.unsure_below
+            # Only a sure hit overrides a confident prediction: skip the typo search then.
+            match = places.find(text, typos=unsure)
             if not (match.exact or match.candidates) or places.leftover_words(text, match):
                 continue
-            sure = match.exact is not None
-            if sure or name in UNSURE_INTENTS or confidence < self.unsure_below:
+            if match.exact is not None or unsure:
                 set_intent(message, "inform_place", "place_override")
         return messages

@@ -46,6 +46,11 @@ def test_typos_become_a_question(text, expected):
     assert name(match.candidates[0]) == expected
 
 
+def test_without_the_typo_search_only_sure_hits_are_found():
+    assert places.find("osterakr", typos=False).candidates == []
+    assert name(places.find("jag bor i osteraker", typos=False).exact) == "Österåker"
+
+
 def test_a_locality_in_two_municipalities_is_a_question():
     match = places.find("gustavsberg")
     assert match.exact is None and len(match.candidates) >= 2
