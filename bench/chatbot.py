@@ -5,13 +5,15 @@
                                               [--skip-latency] [--skip-cv] [--held-out GLOB]
 
 Prints:
-  1. training time and peak memory (a full `rasa train --force` into a temporary directory);
+  1. training time and peak memory (`rasa train --force --skip-validation` into a temporary
+     directory, as chatbot/scripts/train runs it), and the time of `rasa data validate`;
   2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations,
      against the real Rasa server and action server (chatbot/scripts/run), and their memory;
   3. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
      each fold trained with the project's own config.yml and parsed by the trained model; or,
      with --held-out 'round4_*.yml', trained on the other files and tested on those (a writer
-     the model has never seen).
+     the model has never seen). "Not understood" counts as out_of_scope: the bot answers both
+     the same way.
 Targets (issue 4): train <= 120 s, p95 <= 150 ms at 10 concurrent, RSS <= 1.5 GB,
 intent F1 >= 0.9 in every language.
 """
@@ -93,18 +95,28 @@ def free_port():
 
 
 def bench_training():
+    """Times what chatbot/scripts/train runs, and the validation chatbot/scripts/test runs first."""
     with tempfile.TemporaryDirectory() as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.monotonic()
         subprocess.run(
-            [str(VENV_BIN / "rasa"), "train", "--force", "--domain", "domain", "--data", "data",
-             "--config", "config.yml", "--out", out, "--fixed-model-name", "bench"],
+            [str(VENV_BIN / "rasa"), "train", "--force", "--skip-validation", "--domain", "domain",
+             "--data", "data", "--config", "config.yml", "--out", out,
+             "--fixed-model-name", "bench"],
             cwd=CHATBOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         seconds = time.monotonic() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    subprocess.run(
+        [str(VENV_BIN / "rasa"), "data", "validate", "--domain", "domain", "--data", "data",
+         "--config", "config.yml"],
+        cwd=CHATBOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    validation = time.monotonic() - start
     print(f"training: {seconds:.0f} s wall, peak RSS {max(peak, before) / 1024:.0f} MB "
-          f"(rasa train --force, {os.cpu_count()} CPUs)")
+          f"(rasa train --force --skip-validation, {os.cpu_count()} CPUs); "
+          f"rasa data validate, which chatbot/scripts/test runs before it: {validation:.0f} s")
 
 
 # --- 2. latency -------------------------------------------------------------------------------
@@ -169,11 +181,17 @@ def bench_latency(turns_per_conversation):
 # --- 3. cross-validation per language ---------------------------------------------------------
 
 
+# The bot answers a message it did not understand exactly as one that is out of scope (rules in
+# data/rules/basics.yml: utter_out_of_scope for both), so the two count as the same answer.
+SAME_ANSWER = {"nlu_fallback": "out_of_scope"}
+
+
 def _score(truth, predicted, languages, heading):
     from sklearn.metrics import f1_score
 
-    overall = f1_score(truth, predicted, average="weighted", zero_division=0)
     fallbacks = sum(1 for p in predicted if p == "nlu_fallback") / max(1, len(predicted))
+    predicted = [SAME_ANSWER.get(p, p) for p in predicted]
+    overall = f1_score(truth, predicted, average="weighted", zero_division=0)
     print(f"{heading}: intent F1 (weighted) all languages: {overall:.3f} "
           f"({fallbacks:.0%} of the held-out examples fell back to 'not understood')")
     danger = [i for i, t in enumerate(truth) if t == "danger"]
