@@ -40,3 +40,22 @@ def test_acute_danger(text):
 )
 def test_not_danger(text):
     assert not is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "danger_confidence, expected",
+    [(0.3, "danger"), (0.25, "danger"), (0.2, "worried_child"), (None, "worried_child")],
+)
+def test_a_quarter_of_the_classifier_for_danger_is_enough(danger_confidence, expected):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.danger import DangerKeywords
+
+    ranking = [{"name": "worried_child", "confidence": 0.5}]
+    if danger_confidence is not None:
+        ranking.append({"name": "danger", "confidence": danger_confidence})
+    message = Message(data={"text": "min son är borta och svarar inte"})
+    message.set("intent", ranking[0])
+    message.set("intent_ranking", ranking)
+    DangerKeywords({}).process([message])
+    assert message.get("intent")["name"] == expected
