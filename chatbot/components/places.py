@@ -28,7 +28,6 @@ class PlaceOverride(StatelessComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        self.unsure_below = float(self.config["unsure_below"])
         places.index()  # load the municipality data once, at startup
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -39,7 +38,7 @@ class PlaceOverride(StatelessComponent):
                 continue
             if len(places.content_words(text)) > 4:
                 continue  # a place name is at most four words: not "little more than a place"
-            unsure = name in UNSURE_INTENTS or confidence < self.unsure_below
+            unsure = name in UNSURE_INTENTS or confidence < float(self.config["unsure_below"])
             # Only a sure hit overrides a confident prediction: skip the typo search then.
             match = places.find(text, typos=unsure)
             if not (match.exact or match.candidates) or places.leftover_words(text, match):
