@@ -99,3 +99,21 @@ def test_the_sweep_forgets_without_any_new_message(rasa_domain, monkeypatch):
         return before, len(store)
 
     assert asyncio.run(scenario()) == (1, 0)
+
+
+def test_the_first_message_moves_the_loaded_server_out_of_the_collectors_way(rasa_domain):
+    import gc
+
+    from components.tracker_store import ExpiringMemoryTrackerStore
+
+    gc.unfreeze()
+    store = ExpiringMemoryTrackerStore(rasa_domain)
+    assert gc.get_freeze_count() == 0
+    try:
+        asyncio.run(store.retrieve("a"))
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # at least Rasa's own modules and the domain
+        asyncio.run(store.retrieve("b"))
+        assert gc.get_freeze_count() == frozen  # once, not on every message
+    finally:
+        gc.unfreeze()
