@@ -7,8 +7,8 @@ for the one thing it does:
   and `rasa train` then fingerprints all of them for its cache. On 30,000 examples that was half
   of the training time (bench/chatbot.py); the linear model reads only the sentence counts,
   which scikit-learn counts for all messages at once.
-- A message is one sparse row times a dense weight matrix stored features x intents, so
-  nothing is copied per message.
+- A message's score per intent is the sum of the weight rows of its words and n-grams: no
+  vectorizer or sparse matrix is set up per message.
 - The model is saved as vocabularies (JSON) and weights (NumPy), not pickles, and loads as
   plain data.
 The solver stops at `max_iter` (config.yml) on purpose, so its "failed to converge" warning is
@@ -75,6 +75,8 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
         self.weights: Optional[np.ndarray] = None  # features x intents
         self.bias: Optional[np.ndarray] = None
         self.vectorizers: List[CountVectorizer] = []
+        self._analysers: List[Any] = []
+        self._columns: List[Dict[str, int]] = []
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -94,8 +96,31 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
                             max_features=self.config["char_features"], vocabulary=chars),
         ]
 
-    def _features(self, texts: List[str]) -> scipy.sparse.csr_matrix:
-        return scipy.sparse.hstack([v.transform(texts) for v in self.vectorizers], format="csr")
+    def _use(self, vectorizers: List[CountVectorizer], vocabularies: List[Dict[str, int]]) -> None:
+        self.vectorizers = vectorizers
+        self._analysers = [v.build_analyzer() for v in vectorizers]
+        # Column of each term in the weights: the word columns first, then the n-grams.
+        self._columns: List[Dict[str, int]] = []
+        offset = 0
+        for vocabulary in vocabularies:
+            self._columns.append({term: offset + i for term, i in vocabulary.items()})
+            offset += len(vocabulary)
+
+    def _scores(self, text: str) -> np.ndarray:
+        """The linear model's score per intent: the same sum scikit-learn's vectorizers and
+        matrix product give (tests/test_classifier.py), without their per-call set-up, which
+        was most of a parse."""
+        counts: Dict[int, int] = {}
+        for analyse, columns in zip(self._analysers, self._columns):
+            for term in analyse(text):
+                column = columns.get(term)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return self.bias.copy()
+        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        return values @ self.weights[rows] + self.bias
 
     # --- training ---------------------------------------------------------------------------
 
@@ -107,9 +132,9 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
         if not examples:
             return self._resource
         texts = [e.get(TEXT) for e in examples]
-        self.vectorizers = self._new_vectorizers()
-        features = scipy.sparse.hstack([v.fit_transform(texts) for v in self.vectorizers],
-                                       format="csr")
+        vectorizers = self._new_vectorizers()
+        features = scipy.sparse.hstack([v.fit_transform(texts) for v in vectorizers], format="csr")
+        self._use(vectorizers, [v.vocabulary_ for v in vectorizers])
         model = LogisticRegression(max_iter=self.config["max_iter"], class_weight="balanced",
                                    random_state=self.config["random_state"])
         with warnings.catch_warnings():
@@ -137,8 +162,7 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
         return messages
 
     def _classify(self, message: Message) -> None:
-        scores = self._features([message.get(TEXT) or ""]) @ self.weights + self.bias
-        scores = np.asarray(scores).ravel()
+        scores = self._scores(message.get(TEXT) or "")
         probabilities = np.exp(scores - scores.max())
         probabilities /= probabilities.sum()
         order = np.argsort(-probabilities, kind="stable")[: self.config["ranking_length"]]
@@ -170,6 +194,6 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
         except ValueError:  # trained without examples: nothing was stored
             return component
         component.intents = stored["intents"]
-        component.vectorizers = component._new_vectorizers(
-            [{term: i for i, term in enumerate(terms)} for terms in stored["vocabularies"]])
+        vocabularies = [{term: i for i, term in enumerate(terms)} for terms in stored["vocabularies"]]
+        component._use(component._new_vectorizers(vocabularies), vocabularies)
         return component
