@@ -85,6 +85,12 @@ def rss_mb(pid):
     return total / 1024
 
 
+def cpu_seconds(pid):
+    """User and system CPU time of a process so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -162,17 +168,24 @@ def bench_latency(turns_per_conversation):
             return timings
 
         conversation(0)  # warm-up: first parse loads lazily initialised parts
-        for concurrent in (1, 10):
-            with ThreadPoolExecutor(max_workers=concurrent) as pool:
-                results = list(pool.map(conversation, range(1, concurrent + 1)))
-            timings = [t for r in results for t in r]
-            print(f"latency at {concurrent:>2} concurrent: p50 {percentile(timings, 0.5):.0f} ms, "
-                  f"p95 {percentile(timings, 0.95):.0f} ms ({len(timings)} turns)")
+        servers = {}
         pids = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
         for pid in pids.stdout.split():
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            name = "action server" if "rasa_sdk" in cmd else "Rasa server"
-            print(f"memory: {name} RSS {rss_mb(int(pid)):.0f} MB")
+            servers["action server" if "rasa_sdk" in cmd else "Rasa server"] = int(pid)
+        for concurrent in (1, 10):
+            cpu_before = {name: cpu_seconds(pid) for name, pid in servers.items()}
+            with ThreadPoolExecutor(max_workers=concurrent) as pool:
+                results = list(pool.map(conversation, range(1, concurrent + 1)))
+            timings = [t for r in results for t in r]
+            # CPU per turn varies far less between runs than latency on a shared machine.
+            cpu = ", ".join(f"{name} {(cpu_seconds(pid) - cpu_before[name]) * 1000 / len(timings):.1f}"
+                            for name, pid in sorted(servers.items(), key=lambda item: item[0] != "Rasa server"))
+            print(f"latency at {concurrent:>2} concurrent: p50 {percentile(timings, 0.5):.0f} ms, "
+                  f"p95 {percentile(timings, 0.95):.0f} ms ({len(timings)} turns); "
+                  f"CPU ms per turn: {cpu}")
+        for name, pid in sorted(servers.items(), key=lambda item: item[0] != "Rasa server"):
+            print(f"memory: {name} RSS {rss_mb(pid):.0f} MB")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
