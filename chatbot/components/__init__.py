@@ -1,5 +1,6 @@
-"""The Rasa server's plug-ins: NLU components (config.yml names them components.<module>.<Class>)
-and the tracker store (endpoints.yml).
+"""The Rasa server's plug-ins: NLU components and the policy (config.yml names them
+components.<module>.<Class>), the tracker store (endpoints.yml), and speed-ups of Rasa itself
+that change no behaviour (rasa_speedups, installed on import).
 Rasa imports them from the chatbot directory, so the server runs with chatbot/ as its working
 directory (scripts/run does)."""
 
@@ -9,3 +10,7 @@ from pathlib import Path
 _CHATBOT_DIR = str(Path(__file__).resolve().parent.parent)
 if _CHATBOT_DIR not in sys.path:
     sys.path.insert(0, _CHATBOT_DIR)
+
+from components import rasa_speedups  # noqa: E402
+
+rasa_speedups.install()

@@ -1,7 +1,7 @@
-"""components.policy.RecentRulePolicy derives the same last states and predicts exactly what
-Rasa's RulePolicy predicts, at every step of the conversation tests (the form, danger inside it,
-changes of language), alone and joined into one long conversation, where only the last few
-actions are derived."""
+"""components.rasa_speedups: a loaded RulePolicy derives the same last states and predicts exactly
+what it predicts without the speed-up, at every step of the conversation tests (the form, danger
+inside it, changes of language), alone and joined into one long conversation, where only the
+last few actions are derived."""
 
 from pathlib import Path
 
@@ -17,7 +17,9 @@ def trained(tmp_path_factory):
     from rasa.engine.graph import ExecutionContext
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
-    from components.policy import RecentRulePolicy
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    import components  # noqa: F401  (installs the speed-ups)
 
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run chatbot/scripts/train first")
@@ -25,9 +27,9 @@ def trained(tmp_path_factory):
         tmp_path_factory.mktemp("model"), MODEL)
     schema = metadata.predict_schema
     name, node = next((n, node) for n, node in schema.nodes.items()
-                      if node.uses is RecentRulePolicy)
-    config = {**RecentRulePolicy.get_default_config(), **node.config}
-    policy = RecentRulePolicy.load(config, storage, node.resource,
+                      if node.uses is RulePolicy)
+    config = {**RulePolicy.get_default_config(), **node.config}
+    policy = RulePolicy.load(config, storage, node.resource,
                                    ExecutionContext(schema, metadata.model_id, node_name=name))
     return policy, metadata.domain
 
@@ -50,31 +52,35 @@ def predictions_at_every_action(policy, domain, events):
     from rasa.shared.core.events import ActionExecuted
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    window = policy._window
+    window = policy.recent_window
     for i, event in enumerate(events):
         if not isinstance(event, ActionExecuted):
             continue
         tracker = DialogueStateTracker.from_events("test", events[:i], slots=domain.slots)
         # The states derived are the last ones of all the conversation's states.
-        policy._window = None
+        policy.recent_window = None
         full = policy._prediction_states(tracker, domain)
-        policy._window = window
+        policy.recent_window = window
         recent = policy._prediction_states(tracker, domain)
         assert recent == full[-len(recent):]
         assert len(recent) == min(len(full), window + 1)
         predicted = []
         for size in (window, None):
-            policy._window = size
+            policy.recent_window = size
             prediction = policy.predict_action_probabilities(tracker, domain)
             predicted.append((prediction.probabilities, prediction.events,
                               prediction.is_end_to_end_prediction))
-        policy._window = window
+        policy.recent_window = window
         yield event.action_name, predicted
 
 
 def test_the_window_is_the_longest_rule(trained):
+    import json
+
     policy, _ = trained
-    assert 2 <= policy._window <= 8
+    keys = [*policy.lookup["rules"], *policy.lookup["rules_for_loop_unhappy_path"]]
+    assert policy.recent_window == max(len(json.loads(key)) for key in keys)
+    assert 2 <= policy.recent_window <= 8
 
 
 def test_same_prediction_as_rule_policy_at_every_step(trained, conversations):
@@ -88,5 +94,5 @@ def test_same_prediction_as_rule_policy_at_every_step(trained, conversations):
             assert recent == full, action
             checked += 1
     # The joined conversation is far longer than the window, so most steps used it.
-    assert sum(isinstance(e, ActionExecuted) for e in joined) > 20 * policy._window
+    assert sum(isinstance(e, ActionExecuted) for e in joined) > 20 * policy.recent_window
     assert checked > 200
