@@ -147,6 +147,14 @@ def test_danger_gets_112_first(stack, language, text):
     assert re.search(r"\d[\d ]*\d", first).group(0) == "112", first
 
 
+@pytest.mark.parametrize("language, text", [("sv", "xqzv blorp krrr"), ("fa", "ززز ققق ببب")])
+def test_a_message_not_understood_gets_112_first_too(stack, language, text):
+    replies = Chat(stack["rasa"], language).say(text)
+    first = replies[0]["text"]
+    assert re.search(r"\d[\d ]*\d", first).group(0) == "112", first
+    assert "114 14" in all_text(replies)
+
+
 def test_danger_reply_is_in_the_page_language(stack):
     replies = Chat(stack["rasa"], "ar").say("someone has a knife")
     assert "اتصل الآن بالرقم 112" in replies[0]["text"]
