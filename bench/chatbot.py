@@ -212,7 +212,11 @@ def _score(truth, predicted, languages, heading):
     recall = sum(predicted[i] == "danger" for i in danger) / max(1, len(danger))
     precision = sum(truth[i] == "danger" for i in flagged) / max(1, len(flagged))
     print(f"danger: recall {recall:.3f}, precision {precision:.3f} (held-out danger messages "
-          f"answered with 112 first / messages answered with 112 first that were danger)")
+          f"answered with the danger reply / messages answered so that were danger)")
+    # The not-understood reply (out_of_scope) starts with 112 as well (translations/chat.*).
+    led_by_112 = sum(predicted[i] in ("danger", "out_of_scope") for i in danger) / max(1, len(danger))
+    print(f"danger messages whose first reply leads with 112 (the danger reply, or the "
+          f"not-understood reply): {led_by_112:.3f}")
     order = "sv en ar fa so ti ku tr es fr".split()
     for lang in sorted(set(languages), key=lambda c: order.index(c) if c in order else 99):
         idx = [i for i, code in enumerate(languages) if code == lang]
