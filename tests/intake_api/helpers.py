@@ -50,3 +50,12 @@ def login(client: TestClient, username: str) -> dict[str, str]:
     )
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def mail_text(message) -> str:
+    """What a reader of the mail sees: every header but the random Message-ID (a hex string that
+    can contain any three digits) and the decoded text. The raw mail is base64, where a leak
+    would not show as it was written."""
+    headers = "\n".join(f"{k}: {v}" for k, v in message.items() if k.lower() != "message-id")
+    texts = [p.get_content() for p in message.walk() if p.get_content_maintype() == "text"]
+    return "\n".join([headers, *texts])

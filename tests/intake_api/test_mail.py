@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import text
 
 from intake_api import mailcatcher, worker
-from tests.intake_api.helpers import intake_body, service_headers
+from tests.intake_api.helpers import intake_body, mail_text, service_headers
 
 
 def create(client, **changes):
@@ -25,7 +25,8 @@ def test_the_coordinator_mail_names_municipality_and_reference_only(
     [mail] = smtp.messages
     assert mail["To"] == "haninge@example.org"
     assert intake["reference"] in mail["Subject"] and "Haninge" in mail["Subject"]
-    content = mail.as_string()
+    content = mail_text(mail)
+    assert f"Referens: {intake['reference']}" in content  # the text is read decoded
     for leak in (secret, "Kalle", "070", "987 65 43", "worried_about_child", "under_18"):
         assert leak not in content
     assert worker.send_due_mail(session, settings) == 0  # sent once

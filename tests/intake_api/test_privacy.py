@@ -14,7 +14,7 @@ from sqlalchemy import text
 from intake_api import worker
 from intake_api.main import app
 from intake_api.server import uvicorn_config
-from tests.intake_api.helpers import free_port, intake_body, login, service_headers
+from tests.intake_api.helpers import free_port, intake_body, login, mail_text, service_headers
 
 CANARY_MESSAGE = "kanariefagel-meddelande-7f3a9"
 CANARY_PHONE = "+46 70 173 49 56"
@@ -106,7 +106,7 @@ def test_canaries_are_nowhere_in_database_mail_or_logs(
         ).is_client_error
 
     assert worker.send_due_mail(database_session(settings), settings) >= 2
-    mails = "\n".join(m.as_string() for m in smtp.messages)
+    mails = "\n".join(mail_text(m) for m in smtp.messages)
     assert reference in mails
 
     stored = database.raw_bytes()
