@@ -85,22 +85,20 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
 
     # --- features ---------------------------------------------------------------------------
 
-    def _new_vectorizers(self, vocabularies=(None, None)) -> List[CountVectorizer]:
-        words, chars = vocabularies
+    def _new_vectorizers(self) -> List[CountVectorizer]:
         return [
-            CountVectorizer(analyzer=words_of, max_features=self.config["word_features"],
-                            vocabulary=words),
+            CountVectorizer(analyzer=words_of, max_features=self.config["word_features"]),
             CountVectorizer(analyzer="char_wb", preprocessor=_joined_words,
                             ngram_range=(self.config["char_min_ngram"],
                                          self.config["char_max_ngram"]),
-                            max_features=self.config["char_features"], vocabulary=chars),
+                            max_features=self.config["char_features"]),
         ]
 
     def _use(self, vectorizers: List[CountVectorizer], vocabularies: List[Dict[str, int]]) -> None:
         self.vectorizers = vectorizers
         self._analysers = [v.build_analyzer() for v in vectorizers]
         # Column of each term in the weights: the word columns first, then the n-grams.
-        self._columns: List[Dict[str, int]] = []
+        self._columns = []
         offset = 0
         for vocabulary in vocabularies:
             self._columns.append({term: offset + i for term, i in vocabulary.items()})
@@ -194,6 +192,7 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
         except ValueError:  # trained without examples: nothing was stored
             return component
         component.intents = stored["intents"]
+        # The vectorizers only cut text into terms here; the vocabularies say where each goes.
         vocabularies = [{term: i for i, term in enumerate(terms)} for terms in stored["vocabularies"]]
-        component._use(component._new_vectorizers(vocabularies), vocabularies)
+        component._use(component._new_vectorizers(), vocabularies)
         return component
