@@ -1,6 +1,6 @@
-"""The Rasa server's plug-ins: NLU components and the policy (config.yml names them
-components.<module>.<Class>), the tracker store (endpoints.yml), and speed-ups of Rasa itself
-that change no behaviour (rasa_speedups, installed on import).
+"""The Rasa server's plug-ins: NLU components (config.yml names them components.<module>.<Class>),
+the tracker store (endpoints.yml), and speed-ups of Rasa itself that change no result
+(rasa_speedups, installed on import).
 Rasa imports them from the chatbot directory, so the server runs with chatbot/ as its working
 directory (scripts/run does)."""
 

@@ -30,7 +30,7 @@ def trained(tmp_path_factory):
                       if node.uses is RulePolicy)
     config = {**RulePolicy.get_default_config(), **node.config}
     policy = RulePolicy.load(config, storage, node.resource,
-                                   ExecutionContext(schema, metadata.model_id, node_name=name))
+                             ExecutionContext(schema, metadata.model_id, node_name=name))
     return policy, metadata.domain
 
 
@@ -47,6 +47,16 @@ def conversations(trained):
     return [step.events for step in steps]
 
 
+def with_window(policy, size, call):
+    """`call()` with the policy's window set to `size` (None: Rasa's own, all states)."""
+    window = policy.recent_window
+    policy.recent_window = size
+    try:
+        return call()
+    finally:
+        policy.recent_window = window
+
+
 def predictions_at_every_action(policy, domain, events):
     """(window, full) predictions before each action of the conversation."""
     from rasa.shared.core.events import ActionExecuted
@@ -58,20 +68,17 @@ def predictions_at_every_action(policy, domain, events):
             continue
         tracker = DialogueStateTracker.from_events("test", events[:i], slots=domain.slots)
         # The states derived are the last ones of all the conversation's states.
-        policy.recent_window = None
-        full = policy._prediction_states(tracker, domain)
-        policy.recent_window = window
+        full = with_window(policy, None, lambda: policy._prediction_states(tracker, domain))
         recent = policy._prediction_states(tracker, domain)
         assert recent == full[-len(recent):]
         assert len(recent) == min(len(full), window + 1)
-        predicted = []
-        for size in (window, None):
-            policy.recent_window = size
+
+        def predict():
             prediction = policy.predict_action_probabilities(tracker, domain)
-            predicted.append((prediction.probabilities, prediction.events,
-                              prediction.is_end_to_end_prediction))
-        policy.recent_window = window
-        yield event.action_name, predicted
+            return (prediction.probabilities, prediction.events,
+                    prediction.is_end_to_end_prediction)
+
+        yield event.action_name, [predict(), with_window(policy, None, predict)]
 
 
 def test_the_window_is_the_longest_rule(trained):
