@@ -27,6 +27,7 @@ def remote_action():
 def test_importing_the_components_installs_them():
     from rasa.core.actions.action import RemoteAction
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.utils.endpoints import EndpointConfig
 
     import components  # noqa: F401
     from components import rasa_speedups
@@ -34,6 +35,8 @@ def test_importing_the_components_installs_them():
     assert RemoteAction._validate_action_result is rasa_speedups.validate_action_result
     assert RulePolicy._prediction_states is rasa_speedups.prediction_states
     assert RulePolicy.load.__func__ is rasa_speedups.load_rule_policy
+    assert RemoteAction._action_call_format is rasa_speedups.action_call_format
+    assert EndpointConfig.session is rasa_speedups.endpoint_session
 
 
 @pytest.mark.parametrize("result", VALID)
@@ -54,3 +57,120 @@ def test_an_invalid_answer_raises_rasas_error(result):
 
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         rasa_speedups.validate_action_result(remote_action(), result)
+
+
+# --- what a custom action is sent ---------------------------------------------------------------
+
+EARLIER_TEXT = "jag bor i Lund och heter inget"
+LATEST_TEXT = "skicka det"
+
+
+def form_tracker():
+    """Two turns in the contact form; the second ends with the slot candidates of the form."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import (
+        ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered)
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load("domain")
+    tracker = DialogueStateTracker.from_events("a-random-id", [
+        ActionExecuted("action_session_start"), SlotSet("language", "sv"),
+        ActionExecuted("action_listen"),
+        UserUttered(EARLIER_TEXT, {"name": "inform_place", "confidence": 0.9},
+                    input_channel="rest"),
+        SlotSet("municipality_code", "1281"), BotUttered("Lund: 046-35 50 00"),
+        ActionExecuted("contact_form"), ActiveLoop("contact_form"),
+        SlotSet("requested_slot", "concern"), ActionExecuted("action_listen"),
+        UserUttered(LATEST_TEXT, {"name": "affirm", "confidence": 0.8}, input_channel="rest"),
+        SlotSet("concern", "self"),
+    ], slots=domain.slots)
+    return tracker, domain
+
+
+def test_an_action_is_sent_the_current_turn_only():
+    import json
+
+    from components import rasa_speedups
+
+    tracker, domain = form_tracker()
+    action = remote_action()
+    sent = rasa_speedups.action_call_format(action, tracker, domain)
+    rasa_sent = rasa_speedups._rasa["action_call_format"](action, tracker, domain)
+
+    assert EARLIER_TEXT in json.dumps(rasa_sent["tracker"]["events"])  # every message
+    assert EARLIER_TEXT not in json.dumps(sent["tracker"]["events"])
+    assert [e["event"] for e in sent["tracker"]["events"]] == ["user", "slot"]
+    assert sent["tracker"]["events"][0]["text"] == LATEST_TEXT
+    # Everything else is what Rasa sends: slots of earlier turns, the latest message, the form.
+    assert {**sent, "tracker": {**sent["tracker"], "events": None}} == {
+        **rasa_sent, "tracker": {**rasa_sent["tracker"], "events": None}}
+    assert sent["tracker"]["slots"]["municipality_code"] == "1281"
+
+
+def test_rasa_sdk_reads_the_same_from_the_current_turn():
+    from rasa_sdk import Tracker
+
+    from components import rasa_speedups
+
+    tracker, domain = form_tracker()
+    action = remote_action()
+    ours = Tracker.from_dict(rasa_speedups.action_call_format(action, tracker, domain)["tracker"])
+    rasas = Tracker.from_dict(
+        rasa_speedups._rasa["action_call_format"](action, tracker, domain)["tracker"])
+    for read in (lambda t: t.slots_to_validate(), lambda t: t.slots, lambda t: t.latest_message,
+                 lambda t: t.active_loop_name, lambda t: t.get_latest_input_channel(),
+                 lambda t: t.get_intent_of_latest_message(), lambda t: t.latest_action_name):
+        assert read(ours) == read(rasas)
+    assert ours.slots_to_validate() == {"concern": "self"}
+
+
+def test_before_a_first_message_every_event_is_sent():
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from components import rasa_speedups
+
+    events = [ActionExecuted("action_session_start"), SlotSet("language", "ar")]
+    tracker = DialogueStateTracker.from_events("a-random-id", events)
+    assert rasa_speedups.current_turn(tracker) == events
+
+
+# --- connections to the action server -----------------------------------------------------------
+
+
+def test_actions_reuse_one_connection():
+    """Three requests through Rasa's EndpointConfig reach a real HTTP server over one kept-alive
+    connection (Rasa opened a session and a connection for each)."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    import components  # noqa: F401  (installs the session patch)
+
+    async def scenario():
+        peers = []
+
+        async def webhook(request):
+            peers.append(request.transport.get_extra_info("peername"))
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            answers = [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
+        finally:
+            for session in getattr(endpoint, "_kept_sessions", {}).values():
+                await session.close()
+            await runner.cleanup()
+        return answers, peers
+
+    answers, peers = asyncio.run(scenario())
+    assert answers == [{"events": [], "responses": []}] * 3
+    assert len(peers) == 3 and len(set(peers)) == 1
