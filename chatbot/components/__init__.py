@@ -1,6 +1,7 @@
 """The Rasa server's plug-ins: NLU components (config.yml names them components.<module>.<Class>),
-the tracker store (endpoints.yml), and speed-ups of Rasa itself that change no result
-(rasa_speedups, installed on import).
+the tracker store (endpoints.yml), speed-ups of Rasa itself that change no result
+(rasa_speedups) and a first-come-first-served limit on turns in progress (turn_admission), both
+installed on import.
 Rasa imports them from the chatbot directory, so the server runs with chatbot/ as its working
 directory (scripts/run does)."""
 
@@ -11,6 +12,7 @@ _CHATBOT_DIR = str(Path(__file__).resolve().parent.parent)
 if _CHATBOT_DIR not in sys.path:
     sys.path.insert(0, _CHATBOT_DIR)
 
-from components import rasa_speedups  # noqa: E402
+from components import rasa_speedups, turn_admission  # noqa: E402
 
 rasa_speedups.install()
+turn_admission.install()
