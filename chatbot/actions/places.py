@@ -1,5 +1,7 @@
 """Finding a municipality from what someone types: a name (typos and missing å/ä/ö forgiven),
-a locality or a postal code. Reads content/municipalities/*.yml and the postal-code table.
+a locality or a postal code, or a municipality's name written as it sounds in Arabic script
+(Arabic, Persian, Sorani) or Ge'ez (Tigrinya). Reads content/municipalities/*.yml and the
+postal-code table.
 
 Rasa-free on purpose: the action server and the NLU component `components.places` share it.
 """
@@ -46,7 +48,8 @@ FILLER = {
     # ar fa ku ti (written forms)
     "انا", "أنا", "اسكن", "أسكن", "في", "بلدية", "مدينة", "من", "من", "در", "زندگی", "میکنم",
     "می‌کنم", "کمون", "شهر", "لە", "دەژیم", "کۆمۆن", "شار", "ئەز", "من", "ኣብ", "እነብር", "ኮሙን",
-    "ከተማ", "ኣነ",
+    "ከተማ", "ኣነ", "ساكن", "ساكنة", "ساكنين", "عايش", "عايشة", "عايشين", "احنا", "نحن", "ما",
+    "هستم", "هستیم", "تو", "خونمون", "ئێمە", "دەژین", "ንነብር", "እየ",
 }
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
@@ -155,6 +158,7 @@ class _Index:
     postal: Dict[str, str]  # "13640" → code
     vocabulary: Tuple[str, ...]  # every folded name and locality, for fuzzy matching
     by_start: Dict[str, Tuple[str, ...]]  # the vocabulary by first and by second letter
+    by_sound: Dict[str, Tuple[str, ...]]  # municipality names' consonant sounds → codes
 
 
 def _norm(text: str) -> str:
@@ -183,8 +187,14 @@ def index() -> _Index:
     for word in vocabulary:
         by_start.setdefault(word[:1], set()).add(word)
         by_start.setdefault("2" + word[1:2], set()).add(word)
+    by_sound: Dict[str, Set[str]] = {}
+    for code, m in municipalities().items():
+        for sound in swedish_sounds(m.name):
+            if len(sound) >= _SHORTEST_SOUND:
+                by_sound.setdefault(sound, set()).add(code)
     return _Index(
         by_start={k: tuple(sorted(v)) for k, v in by_start.items()},
+        by_sound={k: tuple(sorted(v)) for k, v in by_sound.items()},
         names=names,
         localities={k: tuple(sorted(v)) for k, v in localities.items()},
         postal=postal,
@@ -198,9 +208,11 @@ def _ngrams(tokens: List[str], longest: int = 4):
             yield " ".join(tokens[start : start + size]), set(tokens[start : start + size])
 
 
-def find(text: str, typos: bool = True) -> Match:
+def find(text: str, typos: bool = True, sounds: bool = True) -> Match:
     """Where `text` points. Never guesses silently: anything but one sure hit is a question.
-    `typos=False` skips the fuzzy search (the costly part) when only a sure hit would matter."""
+    `typos=False` skips the fuzzy search (the costly part) when only a sure hit would matter.
+    `sounds=False` skips names in Arabic script or Ge'ez, whose guesses only make sense where a
+    place is expected (and then only in a message of a few words: "سلام" sounds like Salem)."""
     idx = index()
     match = Match()
     for first, last in _POSTAL.findall(text):
@@ -238,31 +250,133 @@ def find(text: str, typos: bool = True) -> Match:
 
     if not typos:
         return match
-    # Typos: the closest names and localities to each longer word or pair of words.
+    # Typos: the closest names and localities to each longer word or pair of words; in Arabic
+    # script or Ge'ez, the municipality names that sound closest.
     scored: Dict[str, float] = {}
     covered: Set[str] = set()
+    few_words = len([t for t in tokens if t not in FILLER]) <= _MOST_WORDS_FOR_SOUNDS
     for gram, used in _ngrams(tokens, longest=2):
-        if len(gram) < 4 or gram in FILLER or gram in _COMMON_WORDS or not _LATIN.search(gram):
+        if gram in FILLER or gram in _COMMON_WORDS:
             continue
-        # Typos rarely hit both of the first two letters, and a ratio of 0.8 allows few extra
-        # or missing letters: compare only with words of about the same length that share one.
-        pool = {
-            w for w in idx.by_start.get(gram[:1], ()) + idx.by_start.get("2" + gram[1:2], ())
-            if abs(len(w) - len(gram)) <= 3
-        }
-        for close in difflib.get_close_matches(gram, sorted(pool), n=4, cutoff=0.8):
-            score = difflib.SequenceMatcher(None, gram, close).ratio()
-            codes = [idx.names[close]] if close in idx.names else list(idx.localities[close])
-            for code in codes:
-                # A municipality's own name beats a locality of the same spelling.
-                bonus = 0.05 if close in idx.names else 0.0
-                if score + bonus > scored.get(code, 0.0):
-                    scored[code] = score + bonus
-                    covered |= used
+        if _LATIN.search(gram):
+            if len(gram) < 4:
+                continue
+            close = _close_spellings(gram)
+        elif sounds and few_words and not FILLER.intersection(gram.split()):
+            close = _close_sounds(gram)
+        else:
+            continue
+        for code, score in close:
+            if score > scored.get(code, 0.0):
+                scored[code] = score
+                covered |= used
     if scored:
         ranked = sorted(scored, key=lambda c: (-scored[c], municipalities()[c].name))
         return Match(candidates=ranked[:4], covered=covered, via="fuzzy")
     return match
+
+
+def _close_spellings(gram: str) -> List[Tuple[str, float]]:
+    """(code, score) of the names and localities spelled closest to a Latin-script `gram`."""
+    idx = index()
+    # Typos rarely hit both of the first two letters, and a ratio of 0.8 allows few extra or
+    # missing letters: compare only with words of about the same length that share one.
+    pool = {
+        w for w in idx.by_start.get(gram[:1], ()) + idx.by_start.get("2" + gram[1:2], ())
+        if abs(len(w) - len(gram)) <= 3
+    }
+    found = []
+    for close in difflib.get_close_matches(gram, sorted(pool), n=4, cutoff=0.8):
+        score = difflib.SequenceMatcher(None, gram, close).ratio()
+        codes = [idx.names[close]] if close in idx.names else list(idx.localities[close])
+        # A municipality's own name beats a locality of the same spelling.
+        bonus = 0.05 if close in idx.names else 0.0
+        found += [(code, score + bonus) for code in codes]
+    return found
+
+
+# --- names written in Arabic script and Ge'ez ------------------------------------------------
+# Arabic, Persian, Sorani and Tigrinya writers spell a Swedish name as it sounds (Göteborg
+# يوتيبوري, Linköping لينشوبينغ) or letter by letter (غوتنبرغ, كيرونا); Arabic script writes
+# few vowels. Both sides are reduced to classes of consonant sounds, vowels left out: B (b p),
+# F (f v w), K (k g q, "ng" as NK), S (s z), X (sh: sj, tj, k and sk before e i y ä ö), Y (j,
+# g before e i y ä ö), T, D, H, L, M, N, R. Such a match is never sure: the person is asked
+# to confirm it.
+
+_SHORTEST_SOUND = 3  # fewer consonants than this match too many names
+_MOST_WORDS_FOR_SOUNDS = 3  # besides filler: in a longer message, some word sounds like a name
+_FRONT = "(?=[eiyäö])"
+_SPOKEN_SWEDISH = [  # in this order
+    (r"^[dghl]j", "Y"), (r"stj|skj|sj|sch", "X"), (r"sk" + _FRONT, "X"), (r"tj|kj", "X"),
+    (r"xj", "KX"), (r"k" + _FRONT, "X"), (r"ng", "NK"), (r"g" + _FRONT, "Y"), (r"(?<=[rl])g$", "Y"),
+]
+_SWEDISH_LETTERS = [(r"ck", "K"), (r"ph", "F"), (r"th", "T"), (r"x", "KS"), (r"c(?=[eiy])", "S")]
+_CONSONANTS = {
+    **dict.fromkeys("bp", "B"), **dict.fromkeys("fvw", "F"), **dict.fromkeys("kgqc", "K"),
+    **dict.fromkeys("sz", "S"), "t": "T", "d": "D", "h": "H", "j": "Y", "l": "L", "m": "M",
+    "n": "N", "r": "R",
+    # Arabic script (Arabic, Persian, Sorani letters)
+    **dict.fromkeys("بپ", "B"), **dict.fromkeys("فڤ", "F"), **dict.fromkeys("كکگقغخ", "K"),
+    **dict.fromkeys("سصزثظ", "S"), **dict.fromkeys("تط", "T"), **dict.fromkeys("دضذ", "D"),
+    **dict.fromkeys("شچژ", "X"), **dict.fromkeys("هھح", "H"), "ج": "Y", **dict.fromkeys("لڵ", "L"),
+    "م": "M", "ن": "N", **dict.fromkeys("رڕ", "R"),
+}
+_ARABIC_GLIDES = {"ي": "Y", "ی": "Y", "و": "F"}  # consonants at the start of a word, else vowels
+# Ge'ez writes a syllable per letter, eight to a consonant in Unicode (U+1200 on): the
+# consonant of each row of eight, by the row's first letter; አ and ዐ carry a vowel only.
+_GEEZ_ROWS = "ሀH ለL ሐH መM ሠS ረR ሰS ሸX ቀK ቈK ቐK ቘK በB ቨF ተT ቸX ኀH ኈH ነN ኘN አ- ከK ኰK ኸK ዀK ወF ዐ- ዘS ዠX የY ደD ዸD ጀY ገK ጐK ጘN ጠT ጨX ጰB ጸS ፀS ፈF ፐB"
+for _row in _GEEZ_ROWS.split():
+    for _order in range(8):
+        _CONSONANTS[chr(ord(_row[0]) + _order)] = _row[1].strip("-")
+
+
+def _classes(text: str) -> str:
+    """`text` (rules applied: upper-case classes; the rest letters) as consonant classes."""
+    out = []
+    for ch in text:
+        sound = ch if ch.isupper() else _CONSONANTS.get(ch, "")
+        for part in sound:
+            if not out or out[-1] != part:  # "ll", "tt" and "لل" are one sound
+                out.append(part)
+    return "".join(out)
+
+
+def swedish_sounds(name: str) -> Set[str]:
+    """A Swedish name's consonant sounds, as said and as spelled."""
+    word = re.sub(r"[^a-zåäöéü]", "", name.lower())
+    spelled = word
+    for pattern, sound in _SWEDISH_LETTERS:
+        spelled = re.sub(pattern, sound, spelled)
+    spoken = word
+    for pattern, sound in _SPOKEN_SWEDISH + _SWEDISH_LETTERS:
+        spoken = re.sub(pattern, sound, spoken)
+    return {_classes(spelled), _classes(spoken)}
+
+
+def written_sounds(text: str) -> str:
+    """Words in Arabic script or Ge'ez as consonant sounds (in Arabic script ي and و count at a
+    word's start only, and a final ه is a vowel)."""
+    sounds = []
+    for word in text.split():
+        word = re.sub(r"[هة]$", "", word)
+        if word[:1] in _ARABIC_GLIDES:
+            word = _ARABIC_GLIDES[word[0]] + word[1:]
+        sounds.append(word)
+    return _classes("".join(sounds))
+
+
+def _close_sounds(gram: str) -> List[Tuple[str, float]]:
+    """(code, score) of the municipalities whose names sound closest to `gram` (Arabic script,
+    Ge'ez), a little below the scores of spellings (it is a guess from fewer letters)."""
+    sound = written_sounds(gram)
+    if len(sound) < _SHORTEST_SOUND:
+        return []
+    by_sound = index().by_sound
+    return [
+        (code, difflib.SequenceMatcher(None, sound, close).ratio() - 0.05)
+        for close in difflib.get_close_matches(sound, list(by_sound), n=4, cutoff=0.8)
+        for code in by_sound[close]
+    ]
 
 
 def content_words(text: str) -> List[str]:

@@ -108,6 +108,16 @@ def test_a_typo_asks_for_confirmation_with_buttons(tracker_from, domain):
     assert '/inform_place{"municipality_code":"0117"}' in payloads
 
 
+def test_a_name_in_arabic_script_asks_for_confirmation_in_arabic(tracker_from, domain):
+    tracker = tracker_from("start", text="انا في مالمو", intent="inform_place",
+                           slots={"language": "ar"})
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    assert events == []
+    payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]
+    assert '/inform_place{"municipality_code":"1280"}' in payloads  # Malmö, to confirm
+    assert "Malmö" in texts(messages)
+
+
 def test_a_confirmation_button_is_trusted(tracker_from, domain):
     tracker = tracker_from(
         "start",
@@ -145,6 +155,15 @@ def test_form_takes_the_municipality_by_name(tracker_from, domain):
         ValidateContactForm().extract_municipality_code(dispatcher, tracker, domain)
     )
     assert result == {"municipality_code": "0117", "place_candidates": None}
+
+
+def test_form_offers_a_municipality_named_in_arabic_script(tracker_from, domain):
+    tracker = tracker_from("in_form", text="يوتيبوري", slots={"language": "ar"})
+    result = asyncio.run(
+        ValidateContactForm().extract_municipality_code(CollectingDispatcher(), tracker, domain)
+    )
+    assert result["municipality_code"] is None
+    assert result["place_candidates"][0] == "1480"  # Göteborg, offered as a button
 
 
 def test_form_asks_again_on_an_unknown_answer(tracker_from, domain):
