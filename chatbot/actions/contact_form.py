@@ -83,6 +83,17 @@ class ValidateContactForm(FormValidationAction):
             slots.remove("phone")
         return slots
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        # rasa_sdk passes on the form's own slots only. The municipalities a name was close to
+        # must reach action_ask_municipality_code, which offers them as buttons.
+        extracted = tracker.slots_to_validate()
+        if "place_candidates" in extracted:
+            events.append(SlotSet("place_candidates", extracted["place_candidates"]))
+        return events
+
     async def _choice(
         self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Dict[Text, Any]:

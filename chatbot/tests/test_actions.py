@@ -166,6 +166,14 @@ def test_form_offers_a_municipality_named_in_arabic_script(tracker_from, domain)
     assert result["place_candidates"][0] == "1480"  # Göteborg, offered as a button
 
 
+def test_the_whole_form_validation_passes_the_place_candidates_on(tracker_from, domain):
+    """Through rasa_sdk's own run(), which keeps only the form's slots unless told."""
+    tracker = tracker_from("in_form", text="osterakr", slots={"language": "sv"})
+    events = asyncio.run(ValidateContactForm().run(CollectingDispatcher(), tracker, domain))
+    assert slots(events)["place_candidates"][0] == "0117"  # Österåker, to offer as a button
+    assert slots(events)["municipality_code"] is None
+
+
 def test_form_asks_again_on_an_unknown_answer(tracker_from, domain):
     tracker = tracker_from("in_form", text="banana", slots={"requested_slot": "concern"})
     dispatcher = CollectingDispatcher()

@@ -208,6 +208,28 @@ def test_full_first_contact_in_arabic_reaches_the_intake_service(stack):
     assert "Haninge" in all_text(replies)
 
 
+def test_a_misspelled_municipality_in_the_form_is_offered_to_confirm(stack):
+    chat = Chat(stack["rasa"], "sv")
+    chat.say("jag vill skriva anonymt till kommunen")
+    chat.say('/choose{"choice":"relative"}')
+    replies = chat.say("osterakr")
+    payloads = [b["payload"] for m in replies for b in m.get("buttons", [])]
+    assert '/inform_place{"municipality_code":"0117"}' in payloads, replies  # Österåker?
+
+
+def test_a_place_named_in_arabic_script_is_offered_in_the_form(stack):
+    chat = Chat(stack["rasa"], "ar")
+    chat.say("أريد التواصل مع البلدية دون ذكر اسمي")
+    chat.say('/choose{"choice":"relative"}')
+    replies = chat.say("يوتيبوري")  # Göteborg, written as it sounds
+    payloads = [b["payload"] for m in replies for b in m.get("buttons", [])]
+    goteborg = '/inform_place{"municipality_code":"1480"}'
+    assert goteborg in payloads, replies
+    replies = chat.say(goteborg)  # the person confirms: the form goes on to the next question
+    payloads = [b["payload"] for m in replies for b in m.get("buttons", [])]
+    assert any(p.startswith("/choose") for p in payloads), replies
+
+
 def test_cors_allows_the_local_site(stack):
     response = requests.options(
         f"{stack['rasa']}/webhooks/rest/webhook",
