@@ -40,7 +40,8 @@ class PlaceOverride(StatelessComponent):
                 continue  # a place name is at most four words: not "little more than a place"
             unsure = name in UNSURE_INTENTS or confidence < float(self.config["unsure_below"])
             # Only a sure hit overrides a confident prediction: skip the typo search then.
-            # Arabic-script guesses only where a place is asked for (the actions).
+            # Guesses from how a name in Arabic script or Ge'ez sounds: only where a place is
+            # asked for (the actions).
             match = places.find(text, typos=unsure, sounds=False)
             if not (match.exact or match.candidates) or places.leftover_words(text, match):
                 continue

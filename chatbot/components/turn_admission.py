@@ -10,7 +10,7 @@ when one waits on the action server. With fewer conversations than that nobody w
 
 No turn waits at the door longer than `PATIENCE_SECONDS`: if the turns inside hang (an action
 server that does not answer), the others go in anyway, as they would without the door, and a
-danger message still gets its 112 at once."""
+danger message still gets its 112 within a second."""
 
 import asyncio
 import collections
