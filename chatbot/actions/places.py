@@ -254,7 +254,7 @@ def find(text: str, typos: bool = True, sounds: bool = True) -> Match:
     # script or Ge'ez, the municipality names that sound closest.
     scored: Dict[str, float] = {}
     covered: Set[str] = set()
-    few_words = len([t for t in tokens if t not in FILLER]) <= _MOST_WORDS_FOR_SOUNDS
+    few_words = len(_without_filler(tokens)) <= _MOST_WORDS_FOR_SOUNDS
     for gram, used in _ngrams(tokens, longest=2):
         if gram in FILLER or gram in _COMMON_WORDS:
             continue
@@ -379,9 +379,13 @@ def _close_sounds(gram: str) -> List[Tuple[str, float]]:
     ]
 
 
+def _without_filler(tokens: List[str]) -> List[str]:
+    return [t for t in tokens if t not in FILLER]
+
+
 def content_words(text: str) -> List[str]:
     """The words of `text` that are not filler (a cheap test before `find`)."""
-    return [t for t in _norm(text).split() if t not in FILLER]
+    return _without_filler(_norm(text).split())
 
 
 def leftover_words(text: str, match: Match) -> List[str]:

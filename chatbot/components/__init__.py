@@ -1,7 +1,6 @@
 """The Rasa server's plug-ins: NLU components (config.yml names them components.<module>.<Class>),
-the tracker store (endpoints.yml), speed-ups of Rasa itself that change no result
-(rasa_speedups) and a first-come-first-served limit on turns in progress (turn_admission), both
-installed on import.
+the tracker store (endpoints.yml), speed-ups of Rasa itself (rasa_speedups) and a
+first-come-first-served limit on turns in progress (turn_admission), both installed on import.
 Rasa imports them from the chatbot directory, so the server runs with chatbot/ as its working
 directory (scripts/run does)."""
 

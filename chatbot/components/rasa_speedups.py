@@ -1,6 +1,7 @@
-"""Rasa 3.6 made quicker where it repeats work whose result cannot change. Installed when Rasa
-imports this package (components/__init__.py), so in every Rasa process of this project; the
-tests check each against Rasa's own result (tests/test_rasa_speedups.py).
+"""Rasa 3.6 made quicker where it repeats work whose result cannot change, and where it sends
+the action server more than it reads. Installed when Rasa imports this package
+(components/__init__.py), so in every Rasa process of this project; the tests check each
+against Rasa's own result (tests/test_rasa_speedups.py).
 
 - RulePolicy, on every prediction, derived the dialogue state before every action of the whole
   conversation and then compared its rules with the last ones only: a rule of n states is never
@@ -131,12 +132,14 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
 
 
 def current_turn(tracker: DialogueStateTracker) -> List[Event]:
-    """The events from the person's latest message on (all of them before a first message)."""
-    events = list(tracker.events)
-    for position in range(len(events) - 1, -1, -1):
-        if isinstance(events[position], UserUttered):
-            return events[position:]
-    return events
+    """The events from the person's latest message on (all of them before a first message),
+    read from the end: the conversation before is not copied."""
+    turn = []
+    for event in reversed(tracker.events):
+        turn.append(event)
+        if isinstance(event, UserUttered):
+            break
+    return turn[::-1]
 
 
 def action_call_format(self: RemoteAction, tracker: DialogueStateTracker,

@@ -29,10 +29,10 @@ SWEEP_EVERY_SECONDS = 60
 
 def freeze_startup_objects() -> None:
     """Everything allocated before the first conversation is the loaded server (Rasa,
-    TensorFlow, the model), about half a million objects that live as long as the process. Python's full
-    collections walked all of them and stopped the server for 0.27-0.29 s each, three times in
-    the 40 seconds of the latency bench (bench/chatbot.py). After gc.freeze() they are left out
-    of every later collection."""
+    TensorFlow, the model), about half a million objects that live as long as the process.
+    Python's full collections walked all of them and stopped the server for 0.27-0.29 s each,
+    three times in the 40 seconds of the latency bench (bench/chatbot.py). After gc.freeze()
+    they are left out of every later collection."""
     gc.freeze()
 
 
