@@ -10,13 +10,19 @@ Prints:
   2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations
      (the latter `--runs` times), against the real Rasa server and action server
      (chatbot/scripts/run), with their CPU time per turn and their memory;
-  3. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
+  3. danger on the sets in bench/danger/ (`--danger-sets`, dev and heldout by default), written
+     blind to the training data: per language and per place in the conversation, the recall of
+     the danger reply (a message labelled danger gets intent `danger`, so 112 leads the reply),
+     how many more lead with 112 as not understood, and the precision (messages answered with
+     the danger reply that were danger), parsed by the trained model (chatbot/scripts/train);
+  4. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
      each fold trained with the project's own config.yml and parsed by the trained model; or,
      with --held-out 'round4_*.yml', trained on the other files and tested on those (a writer
      the model has never seen). "Not understood" counts as out_of_scope: the bot answers both
      the same way.
 Targets (issue 4): train <= 120 s, p95 <= 150 ms at 10 concurrent, RSS <= 1.5 GB,
-intent F1 >= 0.9 in every language.
+intent F1 >= 0.9 in every language. Issue 10: danger recall 1.00 on the held-out set in every
+language; precision reported.
 """
 
 import argparse
@@ -264,6 +270,57 @@ def _train_and_parse(config, train, test):
             for e, p in zip(test, parsed)]
 
 
+def bench_danger_sets(names):
+    """Recall and precision of the danger reply on the blind sets, parsed by the trained model."""
+    import yaml
+
+    sys.path.insert(0, str(CHATBOT))
+    os.chdir(CHATBOT)
+    import logging
+
+    logging.disable(logging.WARNING)
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    subprocess.run([str(CHATBOT / "scripts" / "train")], cwd=CHATBOT, env=ENV, check=True,
+                   stdout=subprocess.DEVNULL)
+    agent = Agent.load(str(CHATBOT / "models" / "vag-ut.tar.gz"))
+    order = "sv en ar fa so ti ku tr es fr".split()
+    for name in names:
+        rows = []  # (language, context, labelled danger, predicted intent)
+        for path in sorted((REPO / "bench" / "danger" / name).glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for message in data["messages"]:
+                parsed = asyncio.run(agent.parse_message(
+                    message["text"], metadata={"language": data["language"]}))
+                rows.append((data["language"], message["context"], bool(message["danger"]),
+                             (parsed.get("intent") or {}).get("name")))
+        print(f"\ndanger set '{name}' ({len(rows)} messages): recall = danger messages given the "
+              "danger reply; +not understood = those whose reply leads with 112 anyway; "
+              "precision = danger replies that were danger")
+        groups = [(lang, [r for r in rows if r[0] == lang]) for lang in order]
+        groups.append(("all", rows))
+        for label, group in groups:
+            if group:
+                print(f"  {label:>3}: {_danger_figures(group)}")
+        contexts = sorted({r[1] for r in rows}, key=lambda c: (c != "free", c))
+        for context in contexts:
+            print(f"  {context}: {_danger_figures([r for r in rows if r[1] == context])}")
+
+
+def _danger_figures(rows):
+    danger = [r for r in rows if r[2]]
+    flagged = [r for r in rows if r[3] == "danger"]
+    caught = sum(r[3] == "danger" for r in danger)
+    led = sum(r[3] in ("danger", "nlu_fallback", "out_of_scope") for r in danger)
+    precision = sum(r[2] for r in flagged) / len(flagged) if flagged else float("nan")
+    false_alarms = sum(not r[2] for r in flagged)
+    return (f"recall {caught / max(1, len(danger)):.2f} ({caught}/{len(danger)}), "
+            f"+not understood {led / max(1, len(danger)):.2f}, precision {precision:.2f} "
+            f"({false_alarms} false alarms in {len(rows) - len(danger)})")
+
+
 def _load_examples(files):
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -321,6 +378,8 @@ def main():
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-cv", action="store_true")
+    parser.add_argument("--danger-sets", default="dev,heldout",
+                        help="comma-separated folders of bench/danger/ ('' to skip)")
     parser.add_argument("--config", default="config.yml", help="for the cross-validation")
     parser.add_argument("--held-out", metavar="GLOB",
                         help="instead of folds: test on these data/nlu files, train on the rest")
@@ -333,6 +392,8 @@ def main():
         subprocess.run([str(CHATBOT / "scripts" / "train")], cwd=CHATBOT, env=ENV, check=True,
                        stdout=subprocess.DEVNULL)
         bench_latency(args.turns, args.runs)
+    if args.danger_sets:
+        bench_danger_sets(args.danger_sets.split(","))
     if not args.skip_cv:
         config = Path(args.config)
         if not config.is_absolute() and not config.exists():

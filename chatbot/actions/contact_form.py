@@ -243,7 +243,8 @@ class ActionChangeField(Action):
 
 
 def reset_events() -> List[EventType]:
-    return [SlotSet(slot, None) for slot in FORM_SLOTS + ["place_candidates", "receipt_code"]]
+    forgotten = FORM_SLOTS + ["place_candidates", "receipt_code", "paused"]
+    return [SlotSet(slot, None) for slot in forgotten]
 
 
 class ActionCancelContact(Action):

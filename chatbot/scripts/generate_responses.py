@@ -45,6 +45,12 @@ NEXT: List[Button] = [
     ("button.start_contact", "/start_contact"),
 ]
 CANCEL: List[Button] = [("button.cancel", "/stop")]
+# Buttons that call: the widget shows a tel: payload as a link, and sends nothing.
+CALL_112: List[Button] = [("button.call_112", "tel:112")]
+CALL_SELF_HARM: List[Button] = CALL_112 + [
+    ("button.call_suicide_line", "tel:90101"),
+    ("button.call_bris", "tel:116111"),
+]
 
 
 def choice_buttons(slot: str) -> List[Button]:
@@ -56,7 +62,10 @@ RESPONSES: Dict[str, Tuple[str, List[Button]]] = {
     "utter_greet": ("reply.greet", []),
     "utter_help": ("reply.help", MENU),
     "utter_questions": ("reply.help", FAQ),
-    "utter_danger": ("reply.danger", []),
+    "utter_danger": ("reply.danger", CALL_112 + [("button.call_suicide_line", "tel:90101")]),
+    "utter_danger_self_harm": ("reply.danger_self_harm", CALL_SELF_HARM),
+    "utter_danger_followup": ("reply.danger_followup", CALL_112),
+    "utter_danger_resume": ("reply.danger_resume", [("button.resume", "/resume")] + CANCEL),
     "utter_ask_place": ("reply.ask_place", []),
     "utter_leave_crime": ("reply.leave_crime", NEXT + [("button.questions", "/faq")]),
     "utter_worried_child": (

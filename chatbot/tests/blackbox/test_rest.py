@@ -208,6 +208,81 @@ def test_full_first_contact_in_arabic_reaches_the_intake_service(stack):
     assert "Haninge" in all_text(replies)
 
 
+def first_number(replies) -> str:
+    return re.search(r"\d[\d ]*\d", replies[0]["text"]).group(0)
+
+
+def payloads(replies) -> list:
+    return [b["payload"] for m in replies for b in m.get("buttons", [])]
+
+
+@pytest.mark.parametrize(
+    "language, start, danger, summary_role",
+    [
+        ("sv", "jag vill göra en anonym kontakt", "han e hemma nu med en pistol o hotar oss",
+         "Anhörig eller vän"),
+        ("ar", "أريد التواصل مع البلدية دون ذكر اسمي", "هو بالبيت هلق ومعه مسدس وعم يهددنا",
+         "قريب أو صديق"),
+    ],
+)
+def test_danger_in_the_middle_of_the_form_gets_112_first_and_the_form_goes_on(
+    stack, language, start, danger, summary_role
+):
+    chat = Chat(stack["rasa"], language)
+    chat.say(start)
+    chat.say('/choose{"choice":"relative"}')
+    chat.say("Haninge")  # now the form asks what it is about (step 3)
+
+    replies = chat.say(danger)
+    assert first_number(replies) == "112", replies
+    assert "tel:112" in payloads(replies)
+    assert "/resume" in payloads(replies)  # "go on where you were?"
+
+    replies = chat.say("/resume")
+    assert any(p.startswith('/choose{"choice":"worried_about_child"') for p in payloads(replies))
+    chat.say('/choose{"choice":"worried_about_child"}')
+    chat.say('/choose{"choice":"under_18"}')
+    chat.say('/choose{"choice":"receipt_code"}')
+    summary = all_text(chat.say('/choose{"choice":"skip"}'))
+    assert "Haninge" in summary and summary_role in summary, summary  # nothing was lost
+
+
+def test_danger_stays_in_the_conversation_and_the_form_does_not_start(stack):
+    chat = Chat(stack["rasa"], "sv")
+    assert first_number(chat.say("de står utanför med kniv")) == "112"
+    for text in ("jag kan inte ringa, de hör mig", "vad ska jag göra",
+                 "jag vill göra en anonym kontakt"):
+        replies = chat.say(text)
+        assert first_number(replies) == "112", (text, replies)
+        assert not any(p.startswith("/choose") for p in payloads(replies)), text
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("ar", "ما بدي عيش بعد هيك، تعبت من كل شي"),
+        ("fa", "دیگه نمیخوام زنده باشم"),
+        ("so", "ma rabo inaan noolaado"),
+        ("tr", "artik yasamak istemiyorum"),
+        ("sv", "alla vore bättre utan mig"),
+    ],
+)
+def test_suicidal_thoughts_get_112_then_the_suicide_line_and_bris(stack, language, text):
+    replies = Chat(stack["rasa"], language).say(text)
+    assert first_number(replies) == "112", replies
+    assert {"tel:112", "tel:90101", "tel:116111"} <= set(payloads(replies))
+    assert "90101" in all_text(replies) and "116 111" in all_text(replies)
+
+
+def test_danger_while_checking_back_pauses_it_and_it_goes_on(stack):
+    chat = Chat(stack["rasa"], "ti")
+    chat.say("/check_back")
+    replies = chat.say("ሽጉጥ ሒዙ ይፈራርሓና ኣሎ")
+    assert first_number(replies) == "112", replies
+    replies = chat.say("/resume")
+    assert "16" in all_text(replies)  # asks for the 16-digit receipt code again
+
+
 def test_a_misspelled_municipality_in_the_form_is_offered_to_confirm(stack):
     chat = Chat(stack["rasa"], "sv")
     chat.say("jag vill skriva anonymt till kommunen")

@@ -16,6 +16,8 @@
   var KEY_LOG = "vagut.chat.log";
   var MAX_LENGTH = 4000;
   var TIMEOUT_MS = 30000;
+  // A reply slower than this gets a line with 112 and the no-JavaScript form, while it is awaited.
+  var SLOW_MS = 4000;
 
   // Used until the page language's strings arrive, or if they cannot be fetched.
   var FALLBACK = {
@@ -31,7 +33,9 @@
     you: "You",
     bot: "Väg ut",
     typing: "…",
-    restart: "Restart"
+    restart: "Restart",
+    slow: "The answer is taking a while. Acute danger: call 112.",
+    form_link: "Write in the simple form instead"
   };
 
   function meta(name) {
@@ -80,7 +84,7 @@
 
   /* Phone numbers become tel: links (112, 114 14, 116 006 and Swedish numbers that start
      with 0), e-mail addresses mailto: links. Everything else stays text (no HTML from the server). */
-  var LINKS = /(\b1(?:12|14 ?14|16 ?006)\b|(?:\+46[\s-]?|\b0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
+  var LINKS = /(\b1(?:12|14 ?14|16 ?006|16 ?111)\b|\b90101\b|(?:\+46[\s-]?|\b0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
 
   function telHref(number) {
     var digits = number.replace(/[^\d+]/g, "");
@@ -93,7 +97,7 @@
     text.replace(LINKS, function (match, _group, offset) {
       var isMail = match.indexOf("@") > 0;
       var digits = match.replace(/\D/g, "").length;
-      if (!isMail && match.charAt(0) !== "1" && (digits < 8 || digits > 11)) return match;
+      if (!isMail && match.charAt(0) !== "1" && match !== "90101" && (digits < 8 || digits > 11)) return match;
       if (offset > last) container.appendChild(document.createTextNode(text.slice(last, offset)));
       var link = el("a", { dir: "ltr" }, match);
       link.href = isMail ? "mailto:" + match : telHref(match);
@@ -106,7 +110,7 @@
 
   var state = {
     panel: null, log: null, input: null, send: null, opener: null,
-    strings: FALLBACK, language: pageLanguage(), busy: false, entries: []
+    strings: FALLBACK, language: pageLanguage(), busy: false, entries: [], queue: []
   };
 
   function loadStyles() {
@@ -138,12 +142,16 @@
     var body = el("p", { "class": "vagut-chat__text" });
     richText(body, entry.text || "");
     item.appendChild(body);
+    if (entry.link) {
+      var formLink = el("a", { "class": "vagut-chat__form-link", rel: "noreferrer" }, entry.link.title);
+      formLink.href = entry.link.href;
+      body.appendChild(document.createTextNode(" "));
+      body.appendChild(formLink);
+    }
     if (entry.buttons && entry.buttons.length) {
       var group = el("div", { "class": "vagut-chat__choices", role: "group", "aria-label": entry.text ? entry.text.slice(0, 80) : t("title") });
       entry.buttons.forEach(function (choice) {
-        var button = el("button", { type: "button", "class": "vagut-chat__choice" }, choice.title);
-        button.addEventListener("click", function () { send(choice.payload, choice.title); });
-        group.appendChild(button);
+        group.appendChild(choiceControl(choice));
       });
       item.appendChild(group);
     }
@@ -152,12 +160,36 @@
     state.log.scrollTop = state.log.scrollHeight;
   }
 
+  /* A choice is a button that answers; a tel: payload is a link that calls (112, 90101, ...) and
+     sends nothing to the chat. */
+  function choiceControl(choice) {
+    if (isCall(choice)) {
+      var call = el("a", { "class": "vagut-chat__choice vagut-chat__call", dir: "auto" }, choice.title);
+      call.href = choice.payload;
+      return call;
+    }
+    var button = el("button", { type: "button", "class": "vagut-chat__choice" }, choice.title);
+    button.addEventListener("click", function () { send(choice.payload, choice.title); });
+    return button;
+  }
+
+  function formLink() {
+    var href = meta("vagut-form-url");
+    return href ? { href: href, title: t("form_link") } : null;
+  }
+
+  function isCall(choice) { return /^tel:\+?\d+$/.test(choice.payload); }
+
   function add(entry) {
-    // Old quick replies stop being offered once the conversation moves on.
-    Array.prototype.forEach.call(state.log.querySelectorAll(".vagut-chat__choices"), function (group) {
-      group.parentNode.removeChild(group);
+    // Old quick replies stop being offered once the conversation moves on; a way to call stays.
+    Array.prototype.forEach.call(state.log.querySelectorAll("button.vagut-chat__choice"), function (button) {
+      var group = button.parentNode;
+      group.removeChild(button);
+      if (!group.children.length) group.parentNode.removeChild(group);
     });
-    state.entries.forEach(function (old) { delete old.buttons; });
+    state.entries.forEach(function (old) {
+      if (old.buttons) old.buttons = old.buttons.filter(isCall);
+    });
     state.entries.push(entry);
     storage(KEY_LOG, JSON.stringify(state.entries.slice(-60)));
     render(entry, true);
@@ -165,7 +197,6 @@
 
   function setBusy(busy) {
     state.busy = busy;
-    state.send.disabled = busy;
     state.log.setAttribute("aria-busy", busy ? "true" : "false");
     var typing = state.panel.querySelector(".vagut-chat__typing");
     typing.hidden = !busy;
@@ -188,12 +219,24 @@
     }, function (error) { clearTimeout(timer); throw error; });
   }
 
+  /* What the person writes is never lost: shown at once, and sent in order once the reply before
+     it has come. A reply that takes longer than SLOW_MS gets a line with 112 and the form. */
   function send(message, shown) {
     message = (message || "").trim();
-    if (!message || state.busy) return;
+    if (!message) return;
     if (shown !== null) add({ who: "user", text: shown || message });
+    state.queue.push(message.slice(0, MAX_LENGTH));
+    if (!state.busy) next();
+  }
+
+  function next() {
+    var message = state.queue.shift();
+    if (message === undefined) return;
     setBusy(true);
-    post(message.slice(0, MAX_LENGTH)).then(function (replies) {
+    var slow = setTimeout(function () {
+      add({ who: "notice", text: t("slow"), link: formLink() });
+    }, SLOW_MS);
+    post(message).then(function (replies) {
       (replies || []).forEach(function (reply) {
         if (reply.text || (reply.buttons && reply.buttons.length)) {
           add({ who: "bot", text: reply.text || "", buttons: (reply.buttons || []).map(function (b) {
@@ -202,9 +245,11 @@
         }
       });
     }).catch(function () {
-      add({ who: "error", text: t("error_offline") });
+      add({ who: "error", text: t("error_offline"), link: formLink() });
     }).then(function () {
+      clearTimeout(slow);
       setBusy(false);
+      if (state.queue.length) { next(); return; }
       if (state.panel && !state.panel.hidden) state.input.focus();
     });
   }
@@ -269,6 +314,7 @@
       storage(KEY_LOG, null);
       storage(KEY_SENDER, null);
       state.entries = [];
+      state.queue = [];
       log.textContent = "";
       send("/greet", null);
     });
@@ -300,7 +346,7 @@
         state.opener.setAttribute("aria-controls", "vagut-chat");
       }
       state.input.focus();
-      if (!state.entries.length && !state.busy) send("/greet", null);
+      if (!state.entries.length && !state.busy && !state.queue.length) send("/greet", null);
     });
   }
 

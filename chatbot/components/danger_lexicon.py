@@ -1,0 +1,121 @@
+"""The danger words of danger_words.yml, compiled once: `danger_kind(text)` says whether a
+message speaks of acute danger ("acute"), of suicide or self-harm ("self_harm"), or of neither
+(None). Plain Python, so that the NLU component, the actions and bench/ share one reading."""
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+WORDS_FILE = Path(__file__).with_name("danger_words.yml")
+KINDS = ("self_harm", "acute")  # self-harm first: its reply carries the acute one's 112 too
+
+# "Nobody is threatening me" is not danger: a negation just before a match cancels it.
+NEGATIONS = {"ingen", "inte", "nobody", "noone", "not", "kimse", "nadie", "personne",
+             "qofna", "ima", "aucun", "ninguno", "no", "pas", "sans", "without", "utan", "never",
+             "aldrig"}
+SCRIPT_NEGATIONS = ["ما احد", "لا احد", "ماحد", "محد", "هيچ كس", "هيچكس", "هيچ كهس",
+                    "كهس ني", "የለን", "ማንም"]
+
+# Arabic-script letters folded to one form: Arabic, Persian and Sorani keyboards differ.
+_ARABIC_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ە": "ه", "ى": "ي", "ی": "ي", "ێ": "ي",
+    "ئ": "ي", "ؤ": "و", "ۆ": "و", "ک": "ك", "ڵ": "ل", "ڕ": "ر", "ۊ": "و", "ھ": "ه", "ۀ": "ه",
+    "\u200c": None, "\u200d": None, "\u0640": None,
+})
+_ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u06D6-\u06ED]")
+_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u1200-\u139F]")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def normalise(text: str, fold_latin: bool = True) -> str:
+    """Lower case, one form per Arabic-script letter, no apostrophes, every run of punctuation
+    or space as one space, with a space at each end; and, with `fold_latin`, no diacritics
+    (whole words keep them, so that Turkish "gün" (day) is not "gun")."""
+    text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_FOLD)).casefold()
+    if fold_latin:
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text.replace("ı", "i"))
+            if not unicodedata.combining(ch) or _SCRIPT.match(ch)
+        )
+    else:
+        text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"['’`´]", "", text)
+    return " " + _NOT_WORD.sub(" ", text).strip() + " "
+
+
+class Lexicon:
+    def __init__(self, words: Dict[str, Dict[str, List[str]]]) -> None:
+        self.phrases: List[Tuple[str, str, bool]] = []  # (normalised phrase, kind, whole word)
+        for lang in words.values():
+            for kind in KINDS:
+                for phrase in lang.get(kind) or []:
+                    self.phrases.append((normalise(str(phrase)).strip(), kind, False))
+            for phrase in lang.get("latin") or []:
+                self.phrases.append((normalise(str(phrase)).strip(), _latin_kind(phrase), False))
+            for phrase in lang.get("whole") or []:
+                self.phrases.append((normalise(str(phrase), False).strip(), "acute", True))
+        self.patterns = {kind: self._compile(kind, whole=False) for kind in KINDS}
+        self.whole = self._compile("acute", whole=True)
+
+    def _compile(self, kind: str, whole: bool) -> "re.Pattern[str]":
+        parts = []
+        for phrase, phrase_kind, phrase_whole in sorted(self.phrases, key=lambda p: -len(p[0])):
+            if phrase_kind != kind or phrase_whole != whole or not phrase:
+                continue
+            escaped = re.escape(phrase)
+            if whole:
+                parts.append(rf"(?<= ){escaped}(?= )")
+            elif _SCRIPT.search(phrase):
+                parts.append(escaped)  # Arabic script and Ge'ez: anywhere (prefixes attach)
+            else:
+                parts.append(rf"(?<= ){escaped}")  # Latin: from the start of a word
+        # A lookahead finds a match at every position, overlapping ones too: "il frappe" must
+        # not hide "frappe ma mere" when a negation before it cancels the first.
+        return re.compile("(?=(?:" + "|".join(parts) + "))")
+
+    def kind(self, text: str) -> Optional[str]:
+        folded = normalise(text)
+        for kind in KINDS:
+            if _unnegated_match(self.patterns[kind], folded):
+                return kind
+        return "acute" if _unnegated_match(self.whole, normalise(text, False)) else None
+
+
+# Arabizi, Finglish and Latin-letter Tigrinya or Sorani: self-harm words are listed by what they
+# say; everything else there is acute.
+_LATIN_SELF_HARM = ("mot", "mout", "amot", "3ish", "3eesh", "nte7", "nta7", "nti7", "7ali", "7ale",
+                    "nafsi", "khodkosh", "bemiram", "zende", "zendegi", "khodamo", "kemot", "kmot",
+                    "kemewt", "nebsey", "xokusht", "xom ", "bmrm")
+
+
+def _latin_kind(phrase: str) -> str:
+    return "self_harm" if any(part in phrase for part in _LATIN_SELF_HARM) else "acute"
+
+
+def _unnegated_match(pattern: "re.Pattern[str]", text: str) -> bool:
+    return any(not _negated(text, match.start()) for match in pattern.finditer(text))
+
+
+def _negated(folded: str, start: int) -> bool:
+    before = folded[:start].split()[-3:]
+    if NEGATIONS.intersection(before):
+        return True
+    window = folded[max(0, start - 20) : start]
+    return any(negation in window for negation in SCRIPT_NEGATIONS)
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")))
+
+
+def danger_kind(text: str) -> Optional[str]:
+    return lexicon().kind(text or "")
+
+
+def is_danger(text: str) -> bool:
+    return danger_kind(text) is not None

@@ -1,0 +1,140 @@
+"""Danger wins over everything, at every step: a policy above RulePolicy (config.yml gives it
+priority 7; RulePolicy has 6) that decides the turns around danger and abstains on all others.
+Its replies are responses, said by the Rasa server itself: 112 never waits for the action server.
+
+- A `danger` message gets `utter_danger` (or `utter_danger_self_harm`, with the suicide-prevention
+  line and BRIS, when the danger words spoke of it), whatever was going on: a form, the summary,
+  check-back, a pending place question. A form that was asking is paused with its answers kept
+  (`paused` names it), and `utter_danger_resume` offers to go on where the person was. While a
+  form is active, Rasa lets the form's own turn overrule every other policy (a prediction "without
+  user input"); this policy's danger turn is marked the same way, and its priority wins the tie.
+- For the next `window` messages after a danger message, danger stays in the conversation: what
+  is not a place, a button or a wish to stop ("I can't call", "they'll hear me", "what do I do",
+  and "make a contact" too) gets `utter_danger_followup`, which repeats 112. So the form never
+  starts from that context.
+- `/resume` (the button), or a yes right after the offer, brings back the paused form (it asks
+  its next question; nothing answered is asked again) or the summary.
+- After its own replies it predicts listening, so that no rule goes on from there."""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+DANGER = "utter_danger"
+DANGER_SELF_HARM = "utter_danger_self_harm"
+FOLLOWUP = "utter_danger_followup"
+OFFER_RESUME = "utter_danger_resume"
+REPLIES = (DANGER, DANGER_SELF_HARM, FOLLOWUP)
+PAUSED = "paused"
+# What can be paused, and the action that brings it back.
+RESUME = {"contact_form": "contact_form", "checkback_form": "checkback_form",
+          "summary": "action_contact_summary"}
+SUMMARY_SLOTS = ("role", "municipality_code", "concern", "age_group", "contact_method", "message")
+# Inside the window these are answered as usual: a place (the local contact ends with 112 too),
+# a button's choice, stopping, leaving, thanks, and checking back for an answer.
+NOT_FOLLOWED_UP = {"inform_place", "choose", "change", "stop", "goodbye", "thanks", "check_back",
+                   "resume"}
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=False
+)
+class DangerFirstPolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 7, "window": 3}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> None:
+        super().__init__(config, model_storage, resource, execution_context)
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
+              **kwargs: Any) -> Resource:
+        return self._resource  # nothing to learn: the docstring above is the policy
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "DangerFirstPolicy":
+        return cls(config, model_storage, resource, execution_context)
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
+                                     **kwargs: Any) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        decision = self.decide(tracker)
+        if decision is None:
+            return self._prediction(probabilities)
+        action, events = decision
+        probabilities[domain.index_for_action(action)] = 1.0
+        # Marked like the loop's own turn, so that an active form does not overrule it.
+        return self._prediction(probabilities, optional_events=events,
+                                is_no_user_prediction=tracker.active_loop_name is not None)
+
+    def decide(self, tracker: DialogueStateTracker) -> Optional["tuple[Text, List[Event]]"]:
+        """The next action and the events to apply first, or None where other policies decide."""
+        latest = tracker.latest_action_name
+        paused = tracker.get_slot(PAUSED)
+        if latest in REPLIES:
+            return (OFFER_RESUME, []) if paused in RESUME else (ACTION_LISTEN_NAME, [])
+        if latest == OFFER_RESUME:
+            return ACTION_LISTEN_NAME, []
+        if latest != ACTION_LISTEN_NAME or tracker.latest_message is None:
+            return None
+        message = tracker.latest_message
+        intent = (message.intent or {}).get("name")
+        if intent == "danger":
+            reply = DANGER_SELF_HARM if _self_harm(message) else DANGER
+            return reply, _pause(tracker)
+        if paused in RESUME and (intent == "resume" or (
+                intent == "affirm" and _bot_action_before(tracker) == OFFER_RESUME)):
+            return RESUME[paused], [SlotSet(PAUSED, None)]
+        if (tracker.active_loop_name is None and intent not in NOT_FOLLOWED_UP
+                and self._in_window(tracker)):
+            return FOLLOWUP, []
+        return None
+
+    def _in_window(self, tracker: DialogueStateTracker) -> bool:
+        """The latest message is one of the `window` that came after a danger message, and the
+        person has not gone back to what they were doing since (the form, the summary)."""
+        since = -1  # the latest message itself is not one of those before it
+        for event in reversed(tracker.events):
+            if isinstance(event, ActionExecuted) and event.action_name in RESUME.values():
+                return False  # only going back brings these after danger: it ends the window
+            if isinstance(event, UserUttered):
+                since += 1
+                if since > int(self.config["window"]):
+                    return False
+                if since and (event.intent or {}).get("name") == "danger":
+                    return True
+        return False
+
+
+def _self_harm(message: UserUttered) -> bool:
+    return any(e.get("entity") == "danger_kind" and e.get("value") == "self_harm"
+               for e in message.entities or [])
+
+
+def _pause(tracker: DialogueStateTracker) -> List[Event]:
+    """Stop what was asking (a form), keeping every answer, and remember what to go back to."""
+    loop = tracker.active_loop_name
+    if loop in RESUME:
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(PAUSED, loop)]
+    if tracker.get_slot(PAUSED) in RESUME:
+        return []
+    if all(tracker.get_slot(slot) is not None for slot in SUMMARY_SLOTS):
+        return [SlotSet(PAUSED, "summary")]  # the summary, or the change step after it
+    return []
+
+
+def _bot_action_before(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The last action before the bot started listening for the latest message."""
+    names = (e.action_name for e in reversed(tracker.events) if isinstance(e, ActionExecuted))
+    return next((name for name in names if name != ACTION_LISTEN_NAME), None)

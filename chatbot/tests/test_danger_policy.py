@@ -1,0 +1,200 @@
+"""components.danger_policy: danger wins over everything, decided between the trained model's own
+RulePolicy and DangerFirstPolicy the way Rasa's ensemble decides (the best prediction, "without
+user input" first, then confidence, then priority). Trackers are built from real Rasa events."""
+
+from pathlib import Path
+
+import pytest
+
+CHATBOT_DIR = Path(__file__).resolve().parent.parent
+MODEL = CHATBOT_DIR / "models" / "vag-ut.tar.gz"
+FORM_ANSWERS = {"role": "relative", "municipality_code": "0136", "concern": "leaving_crime",
+                "age_group": "under_18", "contact_method": "receipt_code", "message": "-"}
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    """The two policies as the trained model holds them (chatbot/scripts/train), and the domain."""
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    import components  # noqa: F401
+    from components.danger_policy import DangerFirstPolicy
+
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run chatbot/scripts/train first")
+    storage, metadata = LocalModelStorage.from_model_archive(
+        tmp_path_factory.mktemp("model"), MODEL)
+    schema = metadata.predict_schema
+    policies = []
+    for cls in (RulePolicy, DangerFirstPolicy):
+        name, node = next((n, node) for n, node in schema.nodes.items() if node.uses is cls)
+        config = {**cls.get_default_config(), **node.config}
+        policies.append(cls.load(config, storage, node.resource,
+                                 ExecutionContext(schema, metadata.model_id, node_name=name)))
+    return policies, metadata.domain
+
+
+class Conversation:
+    """Events as the Rasa server records them, and the action the ensemble picks next."""
+
+    def __init__(self, model):
+        from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+        self.policies, self.domain = model
+        self.events = [ActionExecuted("action_session_start"), SessionStarted(),
+                       ActionExecuted("action_listen")]
+
+    def tracker(self):
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        return DialogueStateTracker.from_events("test", self.events, self.domain.slots)
+
+    def user(self, text, intent, kind=None):
+        from rasa.shared.core.events import UserUttered
+
+        entities = [{"entity": "danger_kind", "value": kind}] if kind else []
+        self.events.append(UserUttered(text, {"name": intent, "confidence": 1.0}, entities))
+        return self
+
+    def bot(self, *events):
+        self.events.extend(events)
+        return self
+
+    def next(self):
+        """The ensemble's pick, with the events it applies before the action (as Rasa does)."""
+        from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+
+        tracker = self.tracker()
+        predictions = [p.predict_action_probabilities(tracker, self.domain)
+                       for p in self.policies]
+        best = DefaultPolicyPredictionEnsemble._pick_best_policy(predictions)
+        index = max(range(len(best.probabilities)), key=best.probabilities.__getitem__)
+        return self.domain.action_names_or_texts[index], best.events
+
+    def run(self):
+        """Take the pick: apply its events and record the action."""
+        from rasa.shared.core.events import ActionExecuted
+
+        action, events = self.next()
+        self.events.extend(events)
+        self.events.append(ActionExecuted(action))
+        return action
+
+
+def in_form(model, asked="municipality_code"):
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
+
+    chat = Conversation(model).user("jag vill göra en anonym kontakt", "start_contact")
+    return chat.bot(ActionExecuted("contact_form"), ActiveLoop("contact_form"),
+                    SlotSet("role", "relative"), SlotSet("requested_slot", asked),
+                    ActionExecuted("action_listen"))
+
+
+def test_without_the_danger_policy_the_form_would_take_a_danger_message(model):
+    rule_policy_only = ([model[0][0]], model[1])
+    chat = in_form(rule_policy_only).user("han har en pistol", "danger")
+    assert chat.next()[0] == "contact_form"  # why Rasa's own rule for danger never ran here
+
+
+def test_danger_in_the_form_gets_112_and_pauses_it_keeping_the_answers(model):
+    chat = in_form(model).user("han har en pistol", "danger")
+    assert chat.run() == "utter_danger"
+    tracker = chat.tracker()
+    assert tracker.active_loop_name is None
+    assert tracker.get_slot("paused") == "contact_form"
+    assert tracker.get_slot("role") == "relative"  # nothing typed is lost
+    assert chat.run() == "utter_danger_resume"
+    assert chat.run() == "action_listen"
+
+
+def test_going_on_brings_the_form_back(model):
+    chat = in_form(model).user("han har en pistol", "danger")
+    chat.run(), chat.run(), chat.run()
+    chat.user("/resume", "resume")
+    assert chat.run() == "contact_form"
+    assert chat.tracker().get_slot("paused") is None
+
+
+def test_a_yes_right_after_the_offer_goes_on_too(model):
+    chat = in_form(model).user("han har en pistol", "danger")
+    chat.run(), chat.run(), chat.run()
+    chat.user("ja", "affirm")
+    assert chat.run() == "contact_form"
+
+
+def test_suicidal_thoughts_get_the_reply_with_the_suicide_line(model):
+    chat = Conversation(model).user("jag orkar inte mer", "danger", kind="self_harm")
+    assert chat.run() == "utter_danger_self_harm"
+    assert chat.run() == "action_listen"  # nothing was paused: no offer to go on
+
+
+@pytest.mark.parametrize("asked", ["role", "municipality_code", "message"])
+def test_danger_at_every_step_wins_over_the_form(model, asked):
+    chat = in_form(model, asked).user("de skjuter utanför", "danger")
+    action, events = chat.next()
+    assert action == "utter_danger"
+
+
+def test_danger_while_checking_back_pauses_it(model):
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
+
+    chat = Conversation(model).user("jag har en kod", "check_back").bot(
+        ActionExecuted("checkback_form"), ActiveLoop("checkback_form"),
+        SlotSet("requested_slot", "receipt_code"), ActionExecuted("action_listen"))
+    chat.user("de jagar mig", "danger")
+    assert chat.run() == "utter_danger"
+    assert chat.tracker().get_slot("paused") == "checkback_form"
+
+
+def test_danger_at_the_summary_goes_back_to_the_summary(model):
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    chat = Conversation(model).bot(*[SlotSet(k, v) for k, v in FORM_ANSWERS.items()],
+                                   ActionExecuted("action_contact_summary"),
+                                   ActionExecuted("action_listen"))
+    chat.user("han har en kniv", "danger")
+    assert chat.run() == "utter_danger"
+    assert chat.run() == "utter_danger_resume"
+    chat.run()
+    chat.user("/resume", "resume")
+    assert chat.run() == "action_contact_summary"
+
+
+def test_three_messages_after_danger_get_the_follow_up_and_the_form_does_not_start(model):
+    chat = Conversation(model).user("de står utanför med kniv", "danger")
+    chat.run(), chat.run()
+    for text, intent in [("jag kan inte ringa, de hör mig", "nlu_fallback"),
+                         ("vad ska jag göra", "help"),
+                         ("jag vill göra en anonym kontakt", "start_contact")]:
+        chat.user(text, intent)
+        assert chat.run() == "utter_danger_followup", text
+        chat.run()
+    chat.user("jag vill göra en anonym kontakt", "start_contact")
+    assert chat.next()[0] == "contact_form"  # the window has passed
+
+
+def test_a_place_right_after_danger_is_answered_as_usual(model):
+    chat = Conversation(model).user("de står utanför med kniv", "danger")
+    chat.run(), chat.run()
+    chat.user("Haninge", "inform_place")
+    assert chat.next()[0] == "action_find_municipality"
+
+
+def test_going_back_to_the_form_ends_the_follow_up(model):
+    chat = in_form(model).user("han har en pistol", "danger")
+    chat.run(), chat.run(), chat.run()
+    chat.user("/resume", "resume")
+    chat.run()
+    from rasa.shared.core.events import ActiveLoop, SlotSet, ActionExecuted
+
+    chat.bot(ActiveLoop("contact_form"), SlotSet("requested_slot", "municipality_code"),
+             ActionExecuted("action_listen"))
+    chat.user("jag vet inte", "nlu_fallback")
+    assert chat.next()[0] == "contact_form"  # an answer to the form, not a follow-up
+
+
+def test_resume_with_nothing_paused_shows_the_menu(model):
+    chat = Conversation(model).user("fortsätt", "resume")
+    assert chat.next()[0] == "utter_help"
