@@ -285,17 +285,24 @@ def bench_danger_sets(names):
     configure_structlog(logging.WARNING)
     subprocess.run([str(CHATBOT / "scripts" / "train")], cwd=CHATBOT, env=ENV, check=True,
                    stdout=subprocess.DEVNULL)
+    from rasa.core.channels.channel import UserMessage
+
     agent = Agent.load(str(CHATBOT / "models" / "vag-ut.tar.gz"))
+
+    async def intent(text, language):  # as the widget sends it: with the page's language
+        parsed = await agent.processor.parse_message(
+            UserMessage(text, metadata={"language": language}))
+        return (parsed.get("intent") or {}).get("name")
+
     order = "sv en ar fa so ti ku tr es fr".split()
     for name in names:
         rows = []  # (language, context, labelled danger, predicted intent)
         for path in sorted((REPO / "bench" / "danger" / name).glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             for message in data["messages"]:
-                parsed = asyncio.run(agent.parse_message(
-                    message["text"], metadata={"language": data["language"]}))
+                predicted = asyncio.run(intent(message["text"], data["language"]))
                 rows.append((data["language"], message["context"], bool(message["danger"]),
-                             (parsed.get("intent") or {}).get("name")))
+                             predicted))
         print(f"\ndanger set '{name}' ({len(rows)} messages): recall = danger messages given the "
               "danger reply; +not understood = those whose reply leads with 112 anyway; "
               "precision = danger replies that were danger")

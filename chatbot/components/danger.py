@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 import components  # noqa: F401  (sys.path)
 from components.danger_lexicon import danger_kind, is_danger  # noqa: F401  (is_danger: tests)
-from components.override import INTENT_RANKING, intent_of, set_intent
+from components.override import INTENT_RANKING, set_intent
 from components.stateless import StatelessComponent
 
 
@@ -34,13 +34,12 @@ class DangerKeywords(StatelessComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue  # a button's payload, never typed
+            # Always at full confidence: a classifier's unsure "danger" (0.37) would otherwise
+            # become "not understood" in the FallbackClassifier after this component.
             kind = danger_kind(text)
             if kind is not None:
                 _mark_kind(message, kind)
-                if intent_of(message)[0] != "danger":
-                    set_intent(message, "danger", "danger_keywords")
-            elif intent_of(message)[0] == "danger":
-                continue
+                set_intent(message, "danger", "danger_keywords")
             elif self._classifier_confidence(message) >= self.config["classifier_at_least"]:
                 set_intent(message, "danger", "danger_classifier")
         return messages

@@ -59,3 +59,52 @@ def test_a_quarter_of_the_classifier_for_danger_is_enough(danger_confidence, exp
     message.set("intent_ranking", ranking)
     DangerKeywords({}).process([message])
     assert message.get("intent")["name"] == expected
+
+
+def test_danger_words_win_at_full_confidence_even_when_the_classifier_was_unsure_of_danger():
+    """An unsure "danger" from the classifier (0.37) must not reach the FallbackClassifier, which
+    would turn it into "not understood"."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.danger import DangerKeywords
+
+    message = Message(data={"text": "abim bicaklandi cok kan kaybediyo"})
+    ranking = [{"name": "danger", "confidence": 0.37}, {"name": "support", "confidence": 0.33}]
+    message.set("intent", ranking[0])
+    message.set("intent_ranking", ranking)
+    DangerKeywords({"classifier_at_least": 0.25}).process([message])
+    assert message.get("intent")["name"] == "danger"
+    assert message.get("intent")["confidence"] == 1.0
+    assert {"entity": "danger_kind", "value": "acute"}.items() <= message.get("entities")[0].items()
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("han e hemma nu med en pistol o hotar oss", "acute"),
+        ("ما بدي عيش بعد هيك، تعبت من كل شي", "self_harm"),
+        ("alla vore bättre utan mig", "self_harm"),
+        ("i don't want to be here", "self_harm"),
+        ("دیگه نمیخوام زنده باشم", "self_harm"),
+        ("ma rabo inaan noolaado", "self_harm"),
+        ("artık yaşamak istemiyorum", "self_harm"),
+        ("artik yasamak istemiyorum", "self_harm"),
+        ("ya no quiero seguir", "self_harm"),
+        ("je pense à en finir", "self_harm"),
+        ("orkar inte mer", "self_harm"),
+        ("ክነብር ኣይደልን", "self_harm"),
+        ("نامەوێت چیتر بژیم", "self_harm"),
+    ],
+)
+def test_the_kind_of_danger(text, kind):
+    from components.danger_lexicon import danger_kind
+
+    assert danger_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["min kille vill lämna gänget", "iyi günler", "ma u qori karaa degmada", "kara araba"],
+)
+def test_words_of_other_languages_that_look_like_danger_words(text):
+    assert not is_danger(text)
