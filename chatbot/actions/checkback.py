@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import intake
-from actions.common import language
+from actions.common import language, not_an_answer
 from actions.i18n import t
 
 _CODE = re.compile(r"(?<!\d)((?:\d[\s-]?){15}\d)(?!\d)")
@@ -36,7 +36,7 @@ class ValidateCheckbackForm(FormValidationAction):
         if code:
             return {"receipt_code": code}
         if tracker.get_slot("requested_slot") == "receipt_code":
-            dispatcher.utter_message(text=t(language(tracker), "action.receipt_invalid"))
+            dispatcher.utter_message(text=not_an_answer(language(tracker), "action.receipt_invalid"))
             return {"receipt_code": None}
         return {}
 

@@ -82,6 +82,12 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
 }
 
 _NUMBER = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+# "Ring inte, han hör" (don't call, he hears) must never be read as "call me": a typed answer to
+# how to be answered that says no is not taken as an option, and the question is asked again
+# (112 first). Only there: "vet inte" (don't know) is an answer to the age question.
+NEGATIONS = {"inte", "ej", "not", "dont", "don", "never", "no", "ne", "pas", "nunca", "ma", "ha",
+             "yok", "etme", "lutfen", "aramayin", "aramayın", "لا", "ما", "مو", "مش", "نه", "نکن",
+             "مەکە", "مەکەن", "ኣይ", "ኣይትደውሉ", "ኣይትደውል"}
 
 
 def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional[str]:
@@ -108,6 +114,8 @@ def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional
             return "under_18" if ages[0] < 18 else "adult"
     hits = []
     words = set(re.findall(r"[^\W_]+", folded))
+    if slot == "contact_method" and (words & NEGATIONS or "n't" in text or "aramay" in folded):
+        return None
     for value in options:
         for keyword in KEYWORDS[slot].get(value, ()):
             if (" " in keyword and keyword in folded) or keyword in words:

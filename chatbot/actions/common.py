@@ -13,6 +13,12 @@ def language(tracker: Tracker) -> str:
     return normalise_language(tracker.get_slot("language"))
 
 
+def not_an_answer(lang: str, key: str) -> str:
+    """What the bot says when a typed message could not be used as the answer it asked for. It
+    may be someone in danger whose words the danger finder missed: 112 leads it."""
+    return f"{t(lang, 'action.always')} {t(lang, key)}"
+
+
 def button(lang: str, key: str, payload: str) -> Dict[str, str]:
     return {"title": t(lang, key), "payload": payload}
 

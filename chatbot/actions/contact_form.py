@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import intake, places
 from actions.choices import CHOICES, SKIP, match_choice
-from actions.common import button, choice_label, choice_titles, language
+from actions.common import button, choice_label, choice_titles, language, not_an_answer
 from actions.i18n import strings, t
 from actions.municipality import choose_buttons, place_from_tracker
 
@@ -105,7 +105,7 @@ class ValidateContactForm(FormValidationAction):
             text = _text(tracker)
             picked = None if text.startswith("/") else match_choice(slot, text, choice_titles(slot))
         if picked is None:
-            dispatcher.utter_message(text=t(language(tracker), "action.invalid_choice"))
+            dispatcher.utter_message(text=not_an_answer(language(tracker), "action.invalid_choice"))
         return {slot: picked}
 
     async def extract_role(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -131,7 +131,7 @@ class ValidateContactForm(FormValidationAction):
             return {"municipality_code": match.exact, "place_candidates": None}
         if match.candidates:
             return {"municipality_code": None, "place_candidates": match.candidates}
-        dispatcher.utter_message(text=t(lang, "action.place_not_found"))
+        dispatcher.utter_message(text=not_an_answer(lang, "action.place_not_found"))
         return {"municipality_code": None, "place_candidates": None}
 
     async def extract_phone(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -139,7 +139,7 @@ class ValidateContactForm(FormValidationAction):
             return {}
         number = parse_phone(_text(tracker))
         if number is None:
-            dispatcher.utter_message(text=t(language(tracker), "action.phone_invalid"))
+            dispatcher.utter_message(text=not_an_answer(language(tracker), "action.phone_invalid"))
         return {"phone": number}
 
     async def extract_message(self, dispatcher, tracker, domain) -> Dict[Text, Any]:

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import places
-from actions.common import button, language
+from actions.common import button, language, not_an_answer
 from actions.i18n import t
 
 
@@ -83,7 +83,7 @@ class ActionFindMunicipality(Action):
                 dispatcher.utter_message(response="utter_ask_place")
                 return []
             else:
-                dispatcher.utter_message(text=t(lang, "action.place_not_found"))
+                dispatcher.utter_message(text=not_an_answer(lang, "action.place_not_found"))
                 return []
         if code is None:
             if len(match.candidates) == 1:

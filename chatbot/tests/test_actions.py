@@ -354,3 +354,42 @@ def unused_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "asked, text",
+    [
+        ("contact_method", "ring inte han hör, han e hemma nu"),  # a choice it cannot use
+        ("municipality_code", "de står här nu vad gör jag"),
+        ("phone", "jag kan inte ge numret de tog min telefon"),
+    ],
+)
+def test_a_typed_message_the_form_cannot_use_gets_112_first(tracker_from, domain, asked, text):
+    """It may be danger in words the danger finder does not know: 112 leads the reply."""
+    tracker = tracker_from("in_form", slots={"requested_slot": asked}, text=text,
+                           intent="nlu_fallback")
+    dispatcher = CollectingDispatcher()
+    extract = getattr(ValidateContactForm(), f"extract_{asked}")
+    asyncio.run(extract(dispatcher, tracker, domain))
+    first = dispatcher.messages[0]["text"]
+    assert re.search(r"\d+", first).group(0) == "112", first
+
+
+def test_a_typed_message_that_is_no_receipt_code_gets_112_first(tracker_from, domain):
+    tracker = tracker_from("in_form", slots={"requested_slot": "receipt_code"},
+                           text="de är här nu", intent="nlu_fallback")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ValidateCheckbackForm().extract_receipt_code(dispatcher, tracker, domain))
+    assert re.search(r"\d+", dispatcher.messages[0]["text"]).group(0) == "112"
+
+
+@pytest.mark.parametrize(
+    "text", ["ring inte han hör", "don't call, he'll hear", "aramayın duyar", "ring mig inte"]
+)
+def test_dont_call_is_never_read_as_call_me(text):
+    assert match_choice("contact_method", text, choice_titles("contact_method")) is None
+
+
+@pytest.mark.parametrize("text", ["vet inte", "no se", "je ne sais pas", "ma garanayo"])
+def test_dont_know_is_still_an_answer_to_the_age_question(text):
+    assert match_choice("age_group", text, choice_titles("age_group")) == "unknown"
