@@ -55,3 +55,63 @@ def test_axe_finds_no_violations_with_the_chat_open(page, site_url, chatbot, lan
     expect(page.locator("[data-chat-log]")).not_to_be_empty(timeout=20_000)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def _hold_chat_requests(page, chatbot):
+    """Hold every message the widget posts until the test lets it through: a chat server that is
+    slow to answer, without touching the real one."""
+    held = []
+    page.route(chatbot + "/webhooks/rest/webhook", lambda route: held.append(route))
+    return held
+
+
+def _release_next(page, held, count):
+    for _ in range(100):
+        if len(held) >= count:
+            held[count - 1].continue_()
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"message {count} was never posted")
+
+
+def _open_chat(page, site_url, chatbot):
+    page.goto(site_url + "/kommun/haninge/")
+    page.locator("main [data-chat-open]").first.click()
+    log = page.locator("[data-chat-log]")
+    expect(log).not_to_be_empty(timeout=20_000)  # the greeting, before any request is held
+    return log
+
+
+def _send(page, text):
+    page.locator("[data-chat-input]").fill(text)
+    page.locator("[data-chat-input]").press("Enter")
+
+
+def test_a_message_written_while_a_reply_is_pending_is_delivered(page, site_url, chatbot):
+    log = _open_chat(page, site_url, chatbot)
+    held = _hold_chat_requests(page, chatbot)
+    _send(page, "hej")
+    page.wait_for_timeout(200)  # the widget posts the first message
+    _send(page, "osteraker")
+    expect(log.locator(".vagut-chat__message--user")).to_have_count(2)  # both shown at once
+    expect(page.locator("[data-chat-input]")).to_have_value("")
+    page.wait_for_timeout(300)
+    assert len(held) == 1  # the second waits for the first reply, in order
+    held[0].continue_()
+    _release_next(page, held, 2)  # ... and is posted once that reply is in
+    # The second message reaches the real server once the first reply is in: Österåker's number.
+    expect(log.locator('a[href="tel:+46854081180"]').first).to_be_visible(timeout=20_000)
+
+
+def test_a_slow_reply_shows_112_and_the_form_within_seconds(page, site_url, chatbot):
+    log = _open_chat(page, site_url, chatbot)
+    held = _hold_chat_requests(page, chatbot)
+    _send(page, "de står utanför med kniv")
+    notice = log.locator(".vagut-chat__message--notice")
+    expect(notice).to_be_visible(timeout=6_000)
+    expect(notice.locator('a[href="tel:112"]')).to_be_visible()
+    expect(notice.locator("a.vagut-chat__form-link")).to_have_attribute(
+        "href", re.compile(r"\?lang=sv$"))
+    held[0].continue_()
+    # The danger reply from the real server: 112 first, and a button that calls it.
+    expect(log.locator('a.vagut-chat__call[href="tel:112"]').first).to_be_visible(timeout=20_000)
