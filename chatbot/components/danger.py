@@ -34,8 +34,8 @@ class DangerKeywords(StatelessComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue  # a button's payload, never typed
-            # Always at full confidence: a classifier's unsure "danger" (0.37) would otherwise
-            # become "not understood" in the FallbackClassifier after this component.
+            # Always at full confidence, also when the classifier already said "danger": its
+            # unsure 0.37 is "not understood" by now (the FallbackClassifier runs before this).
             kind = danger_kind(text)
             if kind is not None:
                 _mark_kind(message, kind)
