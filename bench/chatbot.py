@@ -10,11 +10,13 @@ Prints:
   2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations
      (the latter `--runs` times), against the real Rasa server and action server
      (chatbot/scripts/run), with their CPU time per turn and their memory;
-  3. danger on the sets in bench/danger/ (`--danger-sets`, dev and heldout by default), written
+  3. danger on the sets in bench/danger/ (`--danger-sets`: dev, dev2 and heldout), written
      blind to the training data: per language and per place in the conversation, the recall of
      the danger reply (a message labelled danger gets intent `danger`, so 112 leads the reply),
      how many more lead with 112 as not understood, and the precision (messages answered with
      the danger reply that were danger), parsed by the trained model (chatbot/scripts/train);
+     and (`--danger-in-context`, heldout) each message typed at its place in a real conversation
+     over REST: how often the first reply leads with 112, as a person would see it;
   4. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
      each fold trained with the project's own config.yml and parsed by the trained model; or,
      with --held-out 'round4_*.yml', trained on the other files and tested on those (a writer
@@ -28,6 +30,7 @@ language; precision reported.
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import random
 import resource
@@ -135,7 +138,9 @@ def bench_training():
 # --- 2. latency -------------------------------------------------------------------------------
 
 
-def bench_latency(turns_per_conversation, runs=3):
+@contextlib.contextmanager
+def running_chatbot():
+    """The real Rasa server and action server (chatbot/scripts/run) on free ports: (url, process)."""
     import requests
 
     rasa_port, actions_port = free_port(), free_port()
@@ -159,59 +164,69 @@ def bench_latency(turns_per_conversation, runs=3):
             time.sleep(0.5)
         print(f"startup: {time.monotonic() - start:.0f} s until both servers answer "
               f"(model already trained)")
-
-        def conversation(seed):
-            session = requests.Session()
-            sender = uuid.uuid4().hex
-            rng = random.Random(seed)
-            timings = []
-            for _ in range(turns_per_conversation):
-                lang, text = rng.choice(TURNS)
-                began = time.perf_counter()
-                response = session.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
-                    "sender": sender, "message": text, "metadata": {"language": lang}})
-                response.raise_for_status()
-                timings.append((time.perf_counter() - began) * 1000)
-            return timings
-
-        conversation(0)  # warm-up: first parse loads lazily initialised parts
-        servers = {}
-        pids = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
-        for pid in pids.stdout.split():
-            try:
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue  # a child that has already ended
-            if "rasa_sdk" in cmd:
-                servers["action server"] = int(pid)
-            elif "rasa run" in cmd:
-                servers["Rasa server"] = int(pid)  # not a passing curl or sleep of scripts/run
-        by_rasa_first = sorted(servers.items(), key=lambda item: item[0] != "Rasa server")
-        p95_at_10 = []
-        # Latency on a shared machine varies by a third between runs: 10 concurrent runs
-        # `runs` times. CPU per turn varies less and shows what a change saved.
-        for concurrent, run in [(1, 1)] + [(10, r) for r in range(1, runs + 1)]:
-            cpu_before = {name: cpu_seconds(pid) for name, pid in servers.items()}
-            with ThreadPoolExecutor(max_workers=concurrent) as pool:
-                results = list(pool.map(conversation, range(1, concurrent + 1)))
-            timings = [t for r in results for t in r]
-            cpu = ", ".join(
-                f"{name} {(cpu_seconds(pid) - cpu_before[name]) * 1000 / len(timings):.1f}"
-                for name, pid in by_rasa_first)
-            label = f" (run {run} of {runs})" if concurrent > 1 and runs > 1 else ""
-            print(f"latency at {concurrent:>2} concurrent{label}: p50 "
-                  f"{percentile(timings, 0.5):.0f} ms, p95 {percentile(timings, 0.95):.0f} ms "
-                  f"({len(timings)} turns); CPU ms per turn: {cpu}")
-            if concurrent > 1:
-                p95_at_10.append(percentile(timings, 0.95))
-        print(f"p95 at 10 concurrent over {runs} runs: "
-              + " / ".join(f"{p:.0f}" for p in p95_at_10)
-              + f" ms, median {statistics.median(p95_at_10):.0f} ms")
-        for name, pid in by_rasa_first:
-            print(f"memory: {name} RSS {rss_mb(pid):.0f} MB")
+        yield url, server
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def bench_latency(turns_per_conversation, runs=3):
+    import requests
+
+    with running_chatbot() as (url, server):
+        _bench_latency(url, server, turns_per_conversation, runs, requests)
+
+
+def _bench_latency(url, server, turns_per_conversation, runs, requests):
+    def conversation(seed):
+        session = requests.Session()
+        sender = uuid.uuid4().hex
+        rng = random.Random(seed)
+        timings = []
+        for _ in range(turns_per_conversation):
+            lang, text = rng.choice(TURNS)
+            began = time.perf_counter()
+            response = session.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
+                "sender": sender, "message": text, "metadata": {"language": lang}})
+            response.raise_for_status()
+            timings.append((time.perf_counter() - began) * 1000)
+        return timings
+
+    conversation(0)  # warm-up: first parse loads lazily initialised parts
+    servers = {}
+    pids = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+    for pid in pids.stdout.split():
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # a child that has already ended
+        if "rasa_sdk" in cmd:
+            servers["action server"] = int(pid)
+        elif "rasa run" in cmd:
+            servers["Rasa server"] = int(pid)  # not a passing curl or sleep of scripts/run
+    by_rasa_first = sorted(servers.items(), key=lambda item: item[0] != "Rasa server")
+    p95_at_10 = []
+    # Latency on a shared machine varies by a third between runs: 10 concurrent runs
+    # `runs` times. CPU per turn varies less and shows what a change saved.
+    for concurrent, run in [(1, 1)] + [(10, r) for r in range(1, runs + 1)]:
+        cpu_before = {name: cpu_seconds(pid) for name, pid in servers.items()}
+        with ThreadPoolExecutor(max_workers=concurrent) as pool:
+            results = list(pool.map(conversation, range(1, concurrent + 1)))
+        timings = [t for r in results for t in r]
+        cpu = ", ".join(
+            f"{name} {(cpu_seconds(pid) - cpu_before[name]) * 1000 / len(timings):.1f}"
+            for name, pid in by_rasa_first)
+        label = f" (run {run} of {runs})" if concurrent > 1 and runs > 1 else ""
+        print(f"latency at {concurrent:>2} concurrent{label}: p50 "
+              f"{percentile(timings, 0.5):.0f} ms, p95 {percentile(timings, 0.95):.0f} ms "
+              f"({len(timings)} turns); CPU ms per turn: {cpu}")
+        if concurrent > 1:
+            p95_at_10.append(percentile(timings, 0.95))
+    print(f"p95 at 10 concurrent over {runs} runs: "
+          + " / ".join(f"{p:.0f}" for p in p95_at_10)
+          + f" ms, median {statistics.median(p95_at_10):.0f} ms")
+    for name, pid in by_rasa_first:
+        print(f"memory: {name} RSS {rss_mb(pid):.0f} MB")
 
 
 # --- 3. cross-validation per language ---------------------------------------------------------
@@ -316,6 +331,69 @@ def bench_danger_sets(names):
             print(f"  {context}: {_danger_figures([r for r in rows if r[1] == context])}")
 
 
+# The turns that bring a conversation to each place of the danger sets' `context`.
+CONTEXT_SETUP = {
+    "free": [],
+    "form_role": ["/start_contact"],
+    "form_municipality": ["/start_contact", '/choose{"choice":"relative"}'],
+    "form_concern": ["/start_contact", '/choose{"choice":"relative"}', "Haninge"],
+    "form_age_group": ["/start_contact", '/choose{"choice":"relative"}', "Haninge",
+                       '/choose{"choice":"worried_about_child"}'],
+    "form_contact_method": ["/start_contact", '/choose{"choice":"relative"}', "Haninge",
+                            '/choose{"choice":"worried_about_child"}', '/choose{"choice":"adult"}'],
+}
+CONTEXT_SETUP["form_phone"] = CONTEXT_SETUP["form_contact_method"] + ['/choose{"choice":"phone"}']
+CONTEXT_SETUP["form_message"] = CONTEXT_SETUP["form_contact_method"] + [
+    '/choose{"choice":"receipt_code"}']
+CONTEXT_SETUP["summary"] = CONTEXT_SETUP["form_message"] + ['/choose{"choice":"skip"}']
+CONTEXT_SETUP["checkback"] = ["/check_back"]
+
+
+def bench_danger_in_context(names):
+    """What a person experiences: each message of the sets typed at its place in a real
+    conversation (the form at that step, the summary, check-back), over the REST channel; does
+    the first reply lead with 112 (the first number in it)?"""
+    import re
+
+    import requests
+    import yaml
+
+    with running_chatbot() as (url, _):
+        session = requests.Session()
+
+        def say(sender, language, text):
+            response = session.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
+                "sender": sender, "message": text, "metadata": {"language": language}})
+            response.raise_for_status()
+            return response.json()
+
+        for name in names:
+            rows = []  # (language, context, labelled danger, first reply leads with 112)
+            for path in sorted((REPO / "bench" / "danger" / name).glob("*.yml")):
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                for message in data["messages"]:
+                    sender = uuid.uuid4().hex
+                    for turn in CONTEXT_SETUP[message["context"]]:
+                        say(sender, data["language"], turn)
+                    replies = say(sender, data["language"], message["text"])
+                    first = re.search(r"\d[\d ]*\d", (replies or [{}])[0].get("text") or "")
+                    rows.append((data["language"], message["context"], bool(message["danger"]),
+                                 bool(first) and first.group(0) == "112"))
+            print(f"\ndanger set '{name}' over REST, each message at its place in a conversation: "
+                  "first reply leads with 112 for danger messages / for the others")
+            order = "sv en ar fa so ti ku tr es fr".split()
+            groups = [(lang, [r for r in rows if r[0] == lang]) for lang in order] + [("all", rows)]
+            contexts = sorted({r[1] for r in rows}, key=lambda c: (c != "free", c))
+            groups += [(context, [r for r in rows if r[1] == context]) for context in contexts]
+            for label, group in groups:
+                danger = [r for r in group if r[2]]
+                other = [r for r in group if not r[2]]
+                led = sum(r[3] for r in danger)
+                alarms = sum(r[3] for r in other)
+                print(f"  {label}: danger {led}/{len(danger)} = {led / max(1, len(danger)):.2f}; "
+                      f"others {alarms}/{len(other)}")
+
+
 def _danger_figures(rows):
     danger = [r for r in rows if r[2]]
     flagged = [r for r in rows if r[3] == "danger"]
@@ -385,8 +463,10 @@ def main():
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-cv", action="store_true")
-    parser.add_argument("--danger-sets", default="dev,heldout",
+    parser.add_argument("--danger-sets", default="dev,dev2,heldout",
                         help="comma-separated folders of bench/danger/ ('' to skip)")
+    parser.add_argument("--danger-in-context", default="heldout",
+                        help="sets to type at their place in a conversation over REST ('' to skip)")
     parser.add_argument("--config", default="config.yml", help="for the cross-validation")
     parser.add_argument("--held-out", metavar="GLOB",
                         help="instead of folds: test on these data/nlu files, train on the rest")
@@ -401,6 +481,8 @@ def main():
         bench_latency(args.turns, args.runs)
     if args.danger_sets:
         bench_danger_sets(args.danger_sets.split(","))
+    if args.danger_in_context:
+        bench_danger_in_context(args.danger_in_context.split(","))
     if not args.skip_cv:
         config = Path(args.config)
         if not config.is_absolute() and not config.exists():
