@@ -111,7 +111,8 @@ def test_a_slow_reply_shows_112_and_the_form_within_seconds(page, site_url, chat
     expect(notice).to_be_visible(timeout=6_000)
     expect(notice.locator('a[href="tel:112"]')).to_be_visible()
     expect(notice.locator("a.vagut-chat__form-link")).to_have_attribute(
-        "href", re.compile(r"\?lang=sv$"))
+        "href", re.compile(r"\?lang=sv$")
+    )
     held[0].continue_()
     # The danger reply from the real server: 112 first, and a button that calls it.
     expect(log.locator('a.vagut-chat__call[href="tel:112"]').first).to_be_visible(timeout=20_000)
