@@ -22,6 +22,7 @@ from intake_api.models import (
     IntakeDetail,
     IntakeKey,
     IntakeSummary,
+    Outcome,
     SessionPublic,
     Status,
 )
@@ -233,9 +234,12 @@ def reply(session: Session, me: LoggedIn, reference: str, text: str) -> IntakeDe
     return _detail(intake, data_key)
 
 
-def close(session: Session, me: LoggedIn, reference: str) -> IntakeDetail:
+def close(
+    session: Session, me: LoggedIn, reference: str, outcome: Outcome | None = None
+) -> IntakeDetail:
     intake, data_key = _open(session, me, reference)
     intake.status = Status.closed
+    intake.outcome = outcome.value if outcome else None
     session.commit()
     return _detail(intake, data_key)
 

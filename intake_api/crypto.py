@@ -133,6 +133,11 @@ def session_key(token: str) -> bytes:
     return hashlib.blake2b(token.encode(), person=b"vagut-session", digest_size=32).digest()
 
 
+def totp_key(private_key: bytes) -> bytes:
+    """The key that encrypts a coordinator's TOTP secret: only their password reaches it."""
+    return hashlib.blake2b(private_key, person=b"vagut-totp", digest_size=32).digest()
+
+
 def wrap(key: bytes, secret: bytes) -> bytes:
     return bytes(SecretBox(key).encrypt(secret))
 

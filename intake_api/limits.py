@@ -124,31 +124,40 @@ def _minute() -> dt.datetime:
     return utcnow().replace(second=0, microsecond=0)
 
 
-def wrong_codes_this_minute(session: Session) -> int:
-    counter = session.get(Counter, ("wrong_code", _minute()))
+def counted_this_minute(session: Session, name: str) -> int:
+    counter = session.get(Counter, (name, _minute()))
     return counter.count if counter else 0
 
 
-def count_wrong_code(session: Session) -> None:
-    """One more wrong receipt code this minute, for everyone: guessing slows for all at once."""
+def count_this_minute(session: Session, name: str) -> None:
+    """One more of `name` this minute, for everyone (it counts, never who). Commits."""
     window = _minute()
     done = session.execute(
         update(Counter)
-        .where(Counter.name == "wrong_code", Counter.window == window)
+        .where(Counter.name == name, Counter.window == window)
         .values(count=Counter.count + 1)
     )
     if done.rowcount == 0:
         try:
             with session.begin_nested():
-                session.add(Counter(name="wrong_code", window=window, count=1))
+                session.add(Counter(name=name, window=window, count=1))
         except IntegrityError:
             session.execute(
                 update(Counter)
-                .where(Counter.name == "wrong_code", Counter.window == window)
+                .where(Counter.name == name, Counter.window == window)
                 .values(count=Counter.count + 1)
             )
     session.execute(delete(Counter).where(Counter.window < window - dt.timedelta(hours=1)))
     session.commit()
+
+
+def wrong_codes_this_minute(session: Session) -> int:
+    return counted_this_minute(session, "wrong_code")
+
+
+def count_wrong_code(session: Session) -> None:
+    """One more wrong receipt code this minute, for everyone: guessing slows for all at once."""
+    count_this_minute(session, "wrong_code")
 
 
 def purge_spent_tokens(session: Session) -> None:

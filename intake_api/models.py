@@ -66,6 +66,13 @@ class Status(StrEnum):
     closed = "closed"
 
 
+class Outcome(StrEnum):
+    contact_made = "contact_made"
+    referred = "referred"
+    no_answer = "no_answer"
+    other = "other"
+
+
 class Author(StrEnum):
     person = "person"
     coordinator = "coordinator"
@@ -93,6 +100,14 @@ class Coordinator(Base):
     password_verifier: Mapped[str] = mapped_column(String(64))
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     wrapped_private_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    # The second factor (workspace): the TOTP secret, encrypted with a key derived from the
+    # private key, so that only a correct password can read it; the last time step used, so
+    # that no code is accepted twice; failed logins, for the slow-down and the lock.
+    totp_wrapped: Mapped[bytes | None] = mapped_column(LargeBinary(128), nullable=True)
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    next_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     municipalities: Mapped[list["Assignment"]] = relationship(
         back_populates="coordinator", cascade="all, delete-orphan"
@@ -123,6 +138,35 @@ class Session(Base):
     )
     wrapped_private_key: Mapped[bytes] = mapped_column(LargeBinary(128))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Workspace sessions: ended after 30 idle minutes. A session that only enrols the second
+    # factor holds the TOTP secret being enrolled (encrypted with the session's key).
+    last_seen: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    enrolling: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending_totp: Mapped[bytes | None] = mapped_column(LargeBinary(128), nullable=True)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor (its sha256; the code is random)."""
+
+    __tablename__ = "recovery_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    coordinator_id: Mapped[str] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="CASCADE"), index=True
+    )
+
+
+class AuditEvent(Base):
+    """Who did what to which intake, to the hour. Never content."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    detail: Mapped[str | None] = mapped_column(String(64), nullable=True)  # e.g. the outcome
+    hour: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 class Intake(Base):
@@ -148,6 +192,7 @@ class Intake(Base):
     expires_hour: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     reminder_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     retention_warning_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # when closed
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="intake",
