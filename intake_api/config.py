@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "vag-ut <no-reply@localhost>"
-    workspace_url: str = "http://127.0.0.1:8001/"  # named in notifications: where to log in
+    # The service's public address, named in notifications: each links to its intake in the
+    # coordinators' workspace (<workspace_url>workspace/intake/<reference>, login first).
+    workspace_url: str = "http://127.0.0.1:8001/"
 
     # Comma-separated in the environment. Empty means: development origins in development,
     # nothing in production.

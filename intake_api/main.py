@@ -11,6 +11,7 @@ from intake_api.config import get_settings
 from intake_api.errors import install_error_handlers
 from intake_api.middleware import SecurityMiddleware
 from intake_api.routes import coordinator, followups, form, intakes
+from intake_api.workspace import routes as workspace
 
 API_PREFIX = "/api/v1"
 
@@ -35,6 +36,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     for router in (intakes.router, followups.router, coordinator.router, form.router):
         app.include_router(router, prefix=API_PREFIX)
+    workspace.install(app)
     if settings.allowed_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -37,6 +37,10 @@ def readers(session: Session, intake: Intake) -> list[Coordinator]:
     return list(session.scalars(select(Coordinator).where(Coordinator.id.in_(ids))))
 
 
+def intake_link(settings: Settings, reference: str) -> str:
+    return f"{settings.workspace_url.rstrip('/')}/workspace/intake/{reference}"
+
+
 def queue_mail(
     session: Session,
     settings: Settings,
@@ -55,7 +59,7 @@ def queue_mail(
         params = {
             "municipality": municipality,
             "reference": intake.reference,
-            "workspace": settings.workspace_url,
+            "workspace": intake_link(settings, intake.reference),
             "date": intake.expires_hour.date().isoformat(),
         }
         session.add(

@@ -9,8 +9,13 @@ from vagut.i18n import TRANSLATIONS_DIR, strings, t
 from vagut.languages import LANGUAGE_CODES
 
 PLACEHOLDER = re.compile(r"%\{(\w+)\}")
-# Parts with one file per language; material holds only the two languages Material lacks.
-PARTS = sorted({path.name.split(".")[0] for path in TRANSLATIONS_DIR.glob("*.yml")} - {"material"})
+# Parts with one file per language; material holds only the two languages Material lacks, and
+# the coordinators' workspace is in Swedish and English (its users work in Swedish municipalities).
+TWO_LANGUAGE_PARTS = {"workspace": ("sv", "en")}
+PARTS = sorted(
+    {path.name.split(".")[0] for path in TRANSLATIONS_DIR.glob("*.yml")}
+    - {"material", *TWO_LANGUAGE_PARTS}
+)
 MATERIAL_LANGUAGES = ("so", "ti")
 MATERIAL_EN = Path(__import__("material").__file__).parent / "templates/partials/languages/en.html"
 
@@ -29,6 +34,16 @@ def test_no_key_is_missing_and_placeholders_match(part, lang):
     for key, text in source.items():
         assert set(PLACEHOLDER.findall(translated[key])) == set(PLACEHOLDER.findall(text)), key
         assert translated[key].strip(), f"{part}.{lang}.yml: {key} is empty"
+
+
+@pytest.mark.parametrize("part, languages", TWO_LANGUAGE_PARTS.items())
+def test_the_parts_in_two_languages_have_the_same_keys_and_placeholders(part, languages):
+    source = strings(part, "sv")
+    for lang in languages:
+        translated = strings(part, lang)
+        assert set(translated) == set(source), f"{part}.{lang}.yml"
+        for key, text in source.items():
+            assert set(PLACEHOLDER.findall(translated[key])) == set(PLACEHOLDER.findall(text))
 
 
 @pytest.mark.parametrize("lang", MATERIAL_LANGUAGES)

@@ -1,0 +1,116 @@
+"""What the workspace shows: the inbox (unread first, age since arrival, the next-working-day
+goal), safe display of what a person wrote, and the audit trail (who did what, to the hour)."""
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from intake_api import directory
+from intake_api.clock import utcnow
+from intake_api.coordinators import LoggedIn
+from intake_api.models import AuditEvent, Intake, IntakeDetail, IntakeKey, Status
+
+VIEWS = {
+    "open": (Status.new, Status.read),
+    "answered": (Status.answered,),
+    "closed": (Status.closed,),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    reference: str
+    municipality: str
+    status: str
+    role: str
+    concern: str
+    age_group: str
+    language: str
+    contact_method: str
+    hours_old: int
+    overdue: bool
+
+
+def overdue(created: dt.datetime, now: dt.datetime) -> bool:
+    """Past the goal of an answer by the end of the next working day (Monday to Friday)."""
+    day = created.date() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return now >= dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+
+
+def _mine(me: LoggedIn):
+    return select(Intake).join(IntakeKey).where(IntakeKey.coordinator_id == me.coordinator.id)
+
+
+def rows(session: Session, me: LoggedIn, view: str, now: dt.datetime) -> list[Row]:
+    """The intakes of the view, unread first, then the oldest first (they wait longest)."""
+    unread_first = (Intake.status != Status.new).asc()
+    query = (
+        _mine(me)
+        .where(Intake.status.in_([s.value for s in VIEWS[view]]))
+        .order_by(unread_first, Intake.created_hour.asc(), Intake.reference)
+    )
+    return [
+        Row(
+            reference=intake.reference,
+            municipality=directory.public(intake.municipality_code).name,
+            status=intake.status,
+            role=intake.role,
+            concern=intake.concern,
+            age_group=intake.age_group,
+            language=intake.language,
+            contact_method=intake.contact_method,
+            hours_old=int((now - intake.created_hour).total_seconds() // 3600),
+            overdue=intake.status == Status.new and overdue(intake.created_hour, now),
+        )
+        for intake in session.scalars(query)
+    ]
+
+
+def counts(session: Session, me: LoggedIn) -> dict[str, int]:
+    # A Result has .keys(), so dict(result) would take it for a mapping: build it from rows.
+    by_status = {
+        status: n
+        for status, n in session.execute(
+            select(Intake.status, func.count())
+            .join(IntakeKey)
+            .where(IntakeKey.coordinator_id == me.coordinator.id)
+            .group_by(Intake.status)
+        ).all()
+    }
+    return {view: sum(by_status.get(s.value, 0) for s in statuses)
+            for view, statuses in VIEWS.items()}  # fmt: skip
+
+
+def view_of(detail: IntakeDetail) -> str:
+    return next(view for view, statuses in VIEWS.items() if detail.status in statuses)
+
+
+def dialable(phone: str | None) -> str | None:
+    """A phone number for a tel: link, without the invisible characters (bidi marks, zero-width
+    spaces) that a pasted number can carry and that break dialling."""
+    if not phone:
+        return None
+    return "".join(ch for ch in phone if unicodedata.category(ch) not in ("Cf", "Cc", "Zs"))
+
+
+def audit(session: Session, me: LoggedIn, action: str, reference: str | None,
+          detail: str | None = None) -> None:  # fmt: skip
+    session.add(
+        AuditEvent(
+            username=me.coordinator.username,
+            action=action,
+            reference=reference,
+            detail=detail,
+            hour=utcnow().replace(minute=0, second=0, microsecond=0),
+        )
+    )
+    session.commit()
+
+
+def audit_trail(session: Session, limit: int = 500) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.hour.desc()).limit(limit)))

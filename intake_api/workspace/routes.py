@@ -1,0 +1,337 @@
+"""The workspace's pages: log in (password and second factor), enrol the second factor, the
+inbox, an intake (read, reply, close with an outcome, hand over), log out.
+
+Every state-changing route is a POST that needs the session's CSRF token; the session cookie is
+`__Host-` prefixed, HttpOnly, Secure and SameSite=Strict. Pages are Jinja2, with no script."""
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+import segno
+from fastapi import APIRouter, Cookie, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from intake_api import coordinators, directory
+from intake_api.clock import utcnow
+from intake_api.deps import SessionDep, SettingsDep
+from intake_api.errors import ApiError
+from intake_api.i18n import negotiate
+from intake_api.models import Outcome, Status
+from intake_api.workspace import auth, inbox
+from vagut.i18n import strings
+
+router = APIRouter(prefix="/workspace", tags=["coordinator workspace"], include_in_schema=False)
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "workspace"
+COOKIE = "__Host-vagut-workspace"
+LOGIN_COOKIE = "__Host-vagut-login"  # double-submit token against login CSRF
+LANGUAGES = ("sv", "en")
+TokenCookie = Annotated[str | None, Cookie(alias=COOKIE)]
+CsrfField = Annotated[str, Form(max_length=128)]  # missing: "" and a 403, like a wrong one
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+
+
+def _lang(request: Request) -> str:
+    wanted = negotiate(request.headers.get("accept-language"))
+    return wanted if wanted in LANGUAGES else "sv"
+
+
+def _page(request: Request, template: str, status: int = 200, **context: object) -> Response:
+    lang = _lang(request)
+    html = (
+        _environment()
+        .get_template(template)
+        .render(lang=lang, s=strings("workspace", lang), **context)
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _redirect(path: str) -> Response:
+    return RedirectResponse(path, status_code=303)
+
+
+def _login_redirect(request: Request) -> Response:
+    target = request.url.path
+    return _redirect(f"/workspace/login?next={quote(target, safe='/')}")
+
+
+def _safe_next(next_path: str | None) -> str:
+    """Only a path inside the workspace: never a redirect elsewhere."""
+    if next_path and next_path.startswith("/workspace/") and "//" not in next_path:
+        return next_path
+    return "/workspace/"
+
+
+def _set_session_cookie(response: Response, token: str, settings) -> None:
+    response.set_cookie(
+        COOKIE, token, max_age=settings.session_hours * 3600, path="/", secure=True,
+        httponly=True, samesite="strict",
+    )  # fmt: skip
+
+
+def _require(
+    request: Request, session, token: str | None, *, enrolled: bool = True
+) -> auth.Current | Response:
+    current = auth.current(session, token)
+    if current is None:
+        return _login_redirect(request)
+    if enrolled and current.enrolling:
+        return _redirect("/workspace/enrol")
+    return current
+
+
+def _error_page(request: Request, status: int, code: str) -> Response:
+    return _page(request, "error.html", status, error=code)
+
+
+class Refused(Exception):
+    """A request the workspace answers with an error page (status, translation key)."""
+
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(code)
+        self.status, self.code = status, code
+
+
+def _check_csrf(settings, current: auth.Current, csrf: str) -> None:
+    if not auth.csrf_ok(settings, current.token, csrf):
+        raise Refused(403, "csrf")
+
+
+def _domain(call, *args):
+    """A domain function, its API errors (404 for another municipality's intake) as pages."""
+    try:
+        return call(*args)
+    except ApiError as error:
+        raise Refused(error.status_code, error.code) from None
+
+
+# ---------------------------------------------------------------- logging in and out
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    request: Request,
+    settings: SettingsDep,
+    next_path: Annotated[str | None, Query(alias="next")] = None,
+) -> Response:
+    return _login_form(request, settings, _safe_next(next_path))
+
+
+def _login_form(
+    request: Request, settings, next_path: str, error: str | None = None, wait: int = 0,
+    status: int = 200,
+) -> Response:  # fmt: skip
+    token = auth.new_login_token()
+    response = _page(request, "login.html", status, next=next_path, login_token=token,
+                     error=error, wait=wait)  # fmt: skip
+    response.set_cookie(LOGIN_COOKIE, token, max_age=1800, path="/", secure=True, httponly=True,
+                        samesite="strict")  # fmt: skip
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    login_token: Annotated[str, Form(max_length=128)],
+    code: Annotated[str, Form(max_length=32)] = "",
+    next_path: Annotated[str, Form(alias="next", max_length=200)] = "/workspace/",
+    login_cookie: Annotated[str | None, Cookie(alias=LOGIN_COOKIE)] = None,
+) -> Response:
+    if not auth.same_login_token(login_cookie, login_token):
+        return _login_form(request, settings, _safe_next(next_path), "expired", status=403)
+    try:
+        new = auth.login(session, settings, username, password, code)
+    except auth.LoginRefused as refused:
+        status = 429 if refused.reason in ("wait", "busy") else 401
+        return _login_form(request, settings, _safe_next(next_path), refused.reason,
+                           refused.wait_seconds, status)  # fmt: skip
+    target = "/workspace/enrol" if new.enrolling else _safe_next(next_path)
+    response = _redirect(target)
+    _set_session_cookie(response, new.token, settings)
+    response.delete_cookie(LOGIN_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, session: SessionDep, settings: SettingsDep, csrf: CsrfField = "",
+    token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = auth.current(session, token)
+    if current is None:
+        return _redirect("/workspace/login")
+    _check_csrf(settings, current, csrf)
+    auth.logout(session, current.token)
+    response = _redirect("/workspace/login")
+    response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    return response
+
+
+# ---------------------------------------------------------------- the second factor
+
+
+def _qr_svg(uri: str) -> Markup:
+    """Drawn here, as inline SVG: no image service, no third party."""
+    svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    return Markup(svg)  # segno draws it from the URI alone: no user text in the markup
+
+
+@router.get("/enrol", response_class=HTMLResponse)
+def enrol_page(
+    request: Request, session: SessionDep, settings: SettingsDep, token: TokenCookie = None
+) -> Response:
+    current = _require(request, session, token, enrolled=False)
+    if isinstance(current, Response):
+        return current
+    if not current.enrolling:
+        return _redirect("/workspace/")
+    return _enrol_form(request, session, settings, current)
+
+
+def _enrol_form(request, session, settings, current, error: str | None = None) -> Response:
+    secret = auth.start_enrolment(session, current)
+    uri = auth.provisioning_uri(secret, current.me.coordinator.username)
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return _page(request, "enrol.html", 400 if error else 200, qr=_qr_svg(uri), secret=grouped,
+                 csrf=auth.csrf_token(settings, current.token), error=error)  # fmt: skip
+
+
+@router.post("/enrol", response_class=HTMLResponse)
+def enrol(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    code: Annotated[str, Form(max_length=32)],
+    csrf: CsrfField = "",
+    token: TokenCookie = None,
+) -> Response:
+    current = _require(request, session, token, enrolled=False)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    if not current.enrolling:
+        return _redirect("/workspace/")
+    codes = auth.finish_enrolment(session, current, code)
+    if codes is None:
+        return _enrol_form(request, session, settings, current, "wrong_code")
+    return _page(request, "recovery.html", codes=codes)
+
+
+# ---------------------------------------------------------------- inbox and intakes
+
+
+@router.get("/", response_class=HTMLResponse)
+def inbox_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    view: Annotated[str, Query(pattern="^(open|answered|closed)$")] = "open",
+    token: TokenCookie = None,
+) -> Response:
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    rows = inbox.rows(session, current.me, view, utcnow())
+    return _page(request, "inbox.html", me=current.me.coordinator, rows=rows, view=view,
+                 counts=inbox.counts(session, current.me),
+                 csrf=auth.csrf_token(settings, current.token))  # fmt: skip
+
+
+def _intake_page(request, session, settings, current, reference, notice=None, error=None):
+    detail = _domain(coordinators.read_intake, session, current.me, reference)
+    inbox.audit(session, current.me, "opened", reference)
+    others = sorted(
+        (m for m in directory.municipalities().values() if m.code != detail.municipality.code),
+        key=lambda m: m.name,
+    )
+    return _page(
+        request, "intake.html", 400 if error else 200, me=current.me.coordinator,
+        intake=detail, view=inbox.view_of(detail), phone=inbox.dialable(detail.phone),
+        outcomes=[o.value for o in Outcome], municipalities=others, notice=notice, error=error,
+        overdue=inbox.overdue(detail.created_hour.replace(tzinfo=None), utcnow()),
+        csrf=auth.csrf_token(settings, current.token), closed=detail.status == Status.closed,
+    )  # fmt: skip
+
+
+@router.get("/intake/{reference}", response_class=HTMLResponse)
+def intake_page(
+    request: Request, reference: str, session: SessionDep, settings: SettingsDep,
+    notice: Annotated[str | None, Query(pattern="^(replied|closed)$")] = None,
+    token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    return _intake_page(request, session, settings, current, reference, notice=notice)
+
+
+@router.post("/intake/{reference}/reply", response_class=HTMLResponse)
+def reply(
+    request: Request, reference: str, session: SessionDep, settings: SettingsDep,
+    csrf: CsrfField = "", text: Annotated[str, Form(max_length=4000)] = "",
+    token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    if not text.strip():
+        return _intake_page(request, session, settings, current, reference, error="empty_reply")
+    _domain(coordinators.reply, session, current.me, reference, text.strip())
+    inbox.audit(session, current.me, "replied", reference)
+    return _redirect(f"/workspace/intake/{reference}?notice=replied")
+
+
+@router.post("/intake/{reference}/close", response_class=HTMLResponse)
+def close(
+    request: Request, reference: str, session: SessionDep, settings: SettingsDep,
+    outcome: Annotated[Outcome, Form()], csrf: CsrfField = "", token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    _domain(coordinators.close, session, current.me, reference, outcome)
+    inbox.audit(session, current.me, "closed", reference, outcome.value)
+    return _redirect(f"/workspace/intake/{reference}?notice=closed")
+
+
+@router.post("/intake/{reference}/handover", response_class=HTMLResponse)
+def hand_over(
+    request: Request, reference: str, session: SessionDep, settings: SettingsDep,
+    municipality_code: Annotated[str, Form(pattern=r"^\d{4}$")], csrf: CsrfField = "",
+    token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    _domain(coordinators.hand_over, session, settings, current.me, reference, municipality_code)
+    inbox.audit(session, current.me, "handed_over", reference, municipality_code)
+    return _redirect("/workspace/?notice=handed_over")
+
+
+def install(app) -> None:
+    """The workspace's router, and its errors as pages rather than JSON."""
+    app.include_router(router)
+
+    @app.exception_handler(Refused)
+    def refused(request: Request, error: Refused) -> Response:
+        return _error_page(request, error.status, error.code)
+
+
+@router.get("/workspace.css", include_in_schema=False)
+def stylesheet() -> Response:
+    css = (TEMPLATES / "workspace.css").read_text(encoding="utf-8")
+    return Response(css, media_type="text/css", headers={"cache-control": "no-store"})
