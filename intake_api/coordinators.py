@@ -1,14 +1,13 @@
 """Coordinators: accounts (made by the admin tool), logins, and their work on intakes."""
 
 import datetime as dt
-import hmac
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake_api import crypto, directory, notify
+from intake_api import crypto, directory, notify, passwords
 from intake_api.clock import utcnow
 from intake_api.config import Settings
 from intake_api.errors import ApiError
@@ -23,7 +22,6 @@ from intake_api.models import (
     IntakeKey,
     IntakeSummary,
     Outcome,
-    SessionPublic,
     Status,
 )
 from intake_api.models import Session as LoginSession
@@ -38,6 +36,9 @@ class LoggedIn:
 # ---------------------------------------------------------------- accounts (admin tool)
 
 
+ENROLMENT_DAYS = 7
+
+
 def create_coordinator(
     session: Session,
     settings: Settings,
@@ -48,10 +49,51 @@ def create_coordinator(
     is_fallback: bool = False,
     language: str = "sv",
 ) -> Coordinator:
+    """An account with a password set by the admin (development and scripted set-ups); its
+    owner enrols the second factor at the first login. Weak passwords are refused."""
+    passwords.require_strong(password, username)
+    return _new_account(session, settings, username, email, municipality_codes, is_fallback,
+                        language, password=password)  # fmt: skip
+
+
+def invite_coordinator(
+    session: Session,
+    settings: Settings,
+    username: str,
+    email: str,
+    municipality_codes: list[str],
+    is_fallback: bool = False,
+    language: str = "sv",
+) -> tuple[Coordinator, str]:
+    """An account its owner completes from a one-time link (mailed to them): they set the
+    password and enrol the second factor. Returns the account and the link."""
+    token = secrets.token_urlsafe(32)
+    coordinator = _new_account(session, settings, username, email, municipality_codes,
+                               is_fallback, language, enrolment_token=token)  # fmt: skip
+    link = f"{settings.workspace_url}workspace/welcome/{token}"
+    params = {"link": link, "days": ENROLMENT_DAYS, "username": username}
+    notify.queue_staff_mail(session, coordinator, "workspace.mail.invitation", params)
+    session.commit()
+    return coordinator, link
+
+
+def _new_account(
+    session: Session,
+    settings: Settings,
+    username: str,
+    email: str,
+    municipality_codes: list[str],
+    is_fallback: bool,
+    language: str,
+    password: str | None = None,
+    enrolment_token: str | None = None,
+) -> Coordinator:
     unknown = [code for code in municipality_codes if directory.find(code) is None]
     if unknown:
         raise ValueError(f"unknown municipality codes: {', '.join(unknown)}")
-    keys = crypto.new_coordinator_keys(password, settings)
+    if session.scalar(select(Coordinator.id).where(Coordinator.username == username)):
+        raise ValueError(f"there is already a coordinator named {username}")
+    keys = crypto.new_coordinator_keys(password, settings, enrolment_token)
     coordinator = Coordinator(
         username=username,
         email=email,
@@ -65,6 +107,9 @@ def create_coordinator(
         wrapped_private_key=keys.wrapped_private_key,
         municipalities=[Assignment(municipality_code=code) for code in municipality_codes],
     )
+    if enrolment_token:
+        coordinator.enrolment_hash = crypto.sha256_hex(enrolment_token.encode())
+        coordinator.enrolment_expires = utcnow() + dt.timedelta(days=ENROLMENT_DAYS)
     session.add(coordinator)
     session.commit()
     return coordinator
@@ -104,38 +149,11 @@ def _token_hash(token: str) -> str:
     return crypto.sha256_hex(token.encode())
 
 
-def login(session: Session, settings: Settings, username: str, password: str) -> SessionPublic:
-    coordinator = session.scalar(select(Coordinator).where(Coordinator.username == username))
-    if coordinator is None or not coordinator.is_active:
-        # Same work as a real login, so that timing does not tell which usernames exist.
-        crypto.password_keys(
-            password, b"\0" * 16, settings.argon2_time_cost, settings.argon2_memory_kib
-        )
-        raise ApiError(401, "wrong_login")
-    verifier, wrapping_key = crypto.password_keys(
-        password, coordinator.kdf_salt, coordinator.kdf_time_cost, coordinator.kdf_memory_kib
-    )
-    if not hmac.compare_digest(verifier, coordinator.password_verifier):
-        raise ApiError(401, "wrong_login")
-    private_key = crypto.unwrap(wrapping_key, coordinator.wrapped_private_key)
-    token = secrets.token_urlsafe(32)
-    expires_at = utcnow() + dt.timedelta(hours=settings.session_hours)
-    session.execute(delete(LoginSession).where(LoginSession.expires_at < utcnow()))
-    session.add(
-        LoginSession(
-            token_hash=_token_hash(token),
-            coordinator_id=coordinator.id,
-            wrapped_private_key=crypto.wrap(crypto.session_key(token), private_key),
-            expires_at=expires_at,
-        )
-    )
-    session.commit()
-    return SessionPublic(access_token=token, expires_at=expires_at.replace(tzinfo=dt.UTC))
-
-
 def logged_in(session: Session, token: str) -> LoggedIn:
     login_session = session.get(LoginSession, _token_hash(token))
-    if login_session is None or login_session.expires_at < utcnow():
+    now = utcnow()
+    # A session that has only begun enrolling its second factor reads nothing.
+    if login_session is None or login_session.expires_at < now or login_session.enrolling:
         raise ApiError(401, "unauthorized", headers={"WWW-Authenticate": "Bearer"})
     coordinator = session.get(Coordinator, login_session.coordinator_id)
     if coordinator is None or not coordinator.is_active:
@@ -268,3 +286,44 @@ def hand_over(
     notify.queue_mail(session, settings, intake, "new_intake", recipients)
     session.commit()
     return IntakeSummary(**_summary_fields(intake))
+
+
+# ---------------------------------------------------------------- leaving
+
+
+def only_reader_of(session: Session, coordinator: Coordinator) -> list[str]:
+    """The open intakes nobody else could read if this coordinator left: the references that
+    must be handed over first (in the workspace, where the key is)."""
+    others = (
+        select(IntakeKey.intake_id)
+        .join(Coordinator, Coordinator.id == IntakeKey.coordinator_id)
+        .where(
+            IntakeKey.coordinator_id != coordinator.id,
+            Coordinator.is_active,
+            Coordinator.enrolment_hash.is_(None),
+        )
+    )
+    return list(
+        session.scalars(
+            select(Intake.reference)
+            .join(IntakeKey)
+            .where(
+                IntakeKey.coordinator_id == coordinator.id,
+                Intake.status != Status.closed,
+                Intake.id.not_in(others),
+            )
+            .order_by(Intake.reference)
+        )
+    )
+
+
+def deactivate(session: Session, coordinator: Coordinator) -> list[str]:
+    """No more logins, sessions or notifications. Refused (returns the references) while they
+    are the only one who can read an open intake."""
+    stranded = only_reader_of(session, coordinator)
+    if stranded:
+        return stranded
+    coordinator.is_active = False
+    session.execute(delete(LoginSession).where(LoginSession.coordinator_id == coordinator.id))
+    session.commit()
+    return []

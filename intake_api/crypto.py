@@ -113,11 +113,24 @@ def password_keys(password: str, salt: bytes, time_cost: int, memory_kib: int) -
     return sha256_hex(raw[:32]), raw[32:]
 
 
-def new_coordinator_keys(password: str, settings: Settings) -> CoordinatorKeys:
+def enrolment_key(token: str) -> bytes:
+    """Wraps an invited coordinator's private key until they set a password. The token is 32
+    random bytes, so no slow hash is needed."""
+    return hashlib.blake2b(token.encode(), person=b"vagut-enrol", digest_size=32).digest()
+
+
+def new_coordinator_keys(
+    password: str | None, settings: Settings, enrolment_token: str | None = None
+) -> CoordinatorKeys:
+    """A key pair, the private key wrapped by the password or, for an invitation, by the
+    enrolment link (then the verifier is empty and no password matches it)."""
     salt = random_bytes(16)
-    verifier, wrapping_key = password_keys(
-        password, salt, settings.argon2_time_cost, settings.argon2_memory_kib
-    )
+    if password is not None:
+        verifier, wrapping_key = password_keys(
+            password, salt, settings.argon2_time_cost, settings.argon2_memory_kib
+        )
+    else:
+        verifier, wrapping_key = "", enrolment_key(enrolment_token)
     private_key = PrivateKey.generate()
     return CoordinatorKeys(
         kdf_salt=salt,

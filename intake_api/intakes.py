@@ -157,10 +157,9 @@ def add_followup(
     session: Session, settings: Settings, receipt_code: str, text: str
 ) -> FollowupThread:
     intake, data_key = open_with_receipt(session, settings, receipt_code)
-    if intake.status == Status.closed:
-        raise ApiError(409, "intake_closed")
     add_message(intake, data_key, Author.person, text)
-    intake.status = Status.new
+    intake.status = Status.new  # a closed intake opens again: the person wrote
+    intake.outcome = None
     notify.queue_mail(session, settings, intake, "followup", notify.readers(session, intake))
     session.commit()
     return read_followups_of(intake, data_key)

@@ -108,6 +108,10 @@ class Coordinator(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     next_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # An invited account (admin tool): its private key is wrapped with a key derived from the
+    # one-time enrolment link until its owner sets a password; the link is stored hashed.
+    enrolment_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    enrolment_expires: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     municipalities: Mapped[list["Assignment"]] = relationship(
         back_populates="coordinator", cascade="all, delete-orphan"
@@ -167,6 +171,27 @@ class AuditEvent(Base):
     reference: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     detail: Mapped[str | None] = mapped_column(String(64), nullable=True)  # e.g. the outcome
     hour: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class ContactProposal(Base):
+    """A coordinator's correction to their municipality's public contact data, for the admin
+    to check and write into content/municipalities/ (never published by itself)."""
+
+    __tablename__ = "contact_proposals"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64))
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    serves: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    hours: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    source_url: Mapped[str] = mapped_column(String(500))
+    source_title: Mapped[str] = mapped_column(String(200))
+    source_date: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    hour: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Intake(Base):
@@ -366,6 +391,7 @@ class ErrorPublic(BaseModel):
 class LoginRequest(Strict):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
+    code: str = Field(min_length=6, max_length=32)  # from the authenticator app, or a recovery code
 
 
 class SessionPublic(BaseModel):

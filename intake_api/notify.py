@@ -13,6 +13,7 @@ from intake_api.clock import utcnow
 from intake_api.config import Settings
 from intake_api.i18n import t
 from intake_api.models import Assignment, Coordinator, Intake, OutboxMail
+from vagut.i18n import t as workspace_text
 
 
 def coordinators_for(session: Session, municipality_code: str) -> list[Coordinator]:
@@ -20,21 +21,25 @@ def coordinators_for(session: Session, municipality_code: str) -> list[Coordinat
     serving = session.scalars(
         select(Coordinator)
         .join(Assignment)
-        .where(Assignment.municipality_code == municipality_code, Coordinator.is_active)
+        .where(Assignment.municipality_code == municipality_code, _can_read())
     ).all()
     return list(serving) or fallback_coordinators(session)
 
 
 def fallback_coordinators(session: Session) -> list[Coordinator]:
-    return list(
-        session.scalars(select(Coordinator).where(Coordinator.is_fallback, Coordinator.is_active))
-    )
+    return list(session.scalars(select(Coordinator).where(Coordinator.is_fallback, _can_read())))
+
+
+def _can_read():
+    """Active, and past the enrolment link: an invited account that has not set its password
+    gets nothing sealed to it (it might never come), so the fallback has those meanwhile."""
+    return Coordinator.is_active & Coordinator.enrolment_hash.is_(None)
 
 
 def readers(session: Session, intake: Intake) -> list[Coordinator]:
-    """The coordinators holding a key to the intake."""
+    """The active coordinators holding a key to the intake (a departed one is told nothing)."""
     ids = [key.coordinator_id for key in intake.keys]
-    return list(session.scalars(select(Coordinator).where(Coordinator.id.in_(ids))))
+    return list(session.scalars(select(Coordinator).where(Coordinator.id.in_(ids), _can_read())))
 
 
 def intake_link(settings: Settings, reference: str) -> str:
@@ -71,3 +76,19 @@ def queue_mail(
                 next_attempt_at=utcnow(),
             )
         )
+
+
+def queue_staff_mail(
+    session: Session, coordinator: Coordinator, key: str, params: dict[str, object]
+) -> None:
+    """A mail about the coordinator's own account (invitation, lock, second factor reset), in
+    the workspace's languages, in the caller's transaction."""
+    lang = coordinator.language if coordinator.language in ("sv", "en") else "sv"
+    session.add(
+        OutboxMail(
+            recipient=coordinator.email,
+            subject=workspace_text(f"{key}.subject", lang, **params),
+            body=workspace_text(f"{key}.body", lang, **params),
+            next_attempt_at=utcnow(),
+        )
+    )

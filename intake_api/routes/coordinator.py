@@ -1,9 +1,13 @@
 """The coordinators' side: log in, list, read, reply, hand over, close."""
 
+import datetime as dt
+
 from fastapi import APIRouter, Path
 
 from intake_api import coordinators
+from intake_api.clock import utcnow
 from intake_api.deps import CoordinatorDep, SessionDep, SettingsDep, TokenDep
+from intake_api.errors import ApiError
 from intake_api.models import (
     CoordinatorPublic,
     HandoverRequest,
@@ -14,14 +18,29 @@ from intake_api.models import (
     SessionPublic,
 )
 from intake_api.routes import ERRORS
+from intake_api.workspace import auth
 
 router = APIRouter(prefix="/coordinator", tags=["coordinators"])
 ReferencePath = Path(pattern=r"^VU-[A-Z0-9]{4}-[A-Z0-9]{4}$", max_length=16)
 
 
-@router.post("/login", response_model=SessionPublic, responses=ERRORS(401, 422))
+@router.post("/login", response_model=SessionPublic, responses=ERRORS(401, 403, 422, 429))
 def login(data: LoginRequest, session: SessionDep, settings: SettingsDep) -> SessionPublic:
-    return coordinators.login(session, settings, data.username, data.password)
+    """Password and second factor, with the workspace's throttling: the API is no way around
+    either. An account that has not enrolled its second factor does so in the workspace."""
+    try:
+        new = auth.login(session, settings, data.username, data.password, data.code)
+    except auth.LoginRefused as refused:
+        if refused.reason in ("wait", "busy"):
+            raise ApiError(
+                429, "too_many_requests", headers={"Retry-After": str(refused.wait_seconds)}
+            ) from None
+        raise ApiError(401, "wrong_login") from None
+    if new.enrolling:
+        auth.logout(session, new.token)
+        raise ApiError(403, "enrol_second_factor")
+    expires_at = utcnow() + dt.timedelta(hours=settings.session_hours)
+    return SessionPublic(access_token=new.token, expires_at=expires_at.replace(tzinfo=dt.UTC))
 
 
 @router.post("/logout", status_code=204, responses=ERRORS(401))

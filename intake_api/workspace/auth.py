@@ -18,13 +18,12 @@ import pyotp
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from intake_api import crypto, limits
+from intake_api import crypto, limits, notify
 from intake_api.clock import utcnow
 from intake_api.config import Settings
 from intake_api.coordinators import LoggedIn
-from intake_api.models import Coordinator, OutboxMail, RecoveryCode
+from intake_api.models import Coordinator, RecoveryCode
 from intake_api.models import Session as LoginSession
-from vagut.i18n import t
 
 IDLE_MINUTES = 30
 SLOW_AFTER = 3  # failures before each next try must wait 2, 4, 8 ... seconds
@@ -80,15 +79,7 @@ def _failed(session: Session, settings: Settings, coordinator_id: str) -> None:
         coordinator.failed_logins = 0
         coordinator.next_login_at = None
         params = {"minutes": LOCK_MINUTES, "workspace": settings.workspace_url}
-        lang = coordinator.language if coordinator.language in ("sv", "en") else "sv"
-        session.add(
-            OutboxMail(
-                recipient=coordinator.email,
-                subject=t("workspace.mail.locked.subject", lang, **params),
-                body=t("workspace.mail.locked.body", lang, **params),
-                next_attempt_at=now,
-            )
-        )
+        notify.queue_staff_mail(session, coordinator, "workspace.mail.locked", params)
     limits.count_this_minute(session, "workspace_login_failures")  # commits
 
 
@@ -329,3 +320,116 @@ def enrol_with_password(
     set_totp(coordinator, private_key, secret)
     session.commit()
     return secret
+
+
+# ---------------------------------------------------------------- the enrolment link
+
+
+def invited(session: Session, token: str) -> Coordinator | None:
+    """The account a one-time enrolment link is for, while it is unused and fresh."""
+    if not token or len(token) > 128:
+        return None
+    coordinator = session.scalar(
+        select(Coordinator).where(Coordinator.enrolment_hash == crypto.sha256_hex(token.encode()))
+    )
+    if coordinator is None or not coordinator.is_active:
+        return None
+    if coordinator.enrolment_expires is None or coordinator.enrolment_expires < utcnow():
+        return None
+    return coordinator
+
+
+def accept_invitation(
+    session: Session, settings: Settings, token: str, password: str
+) -> NewSession:
+    """Set the password from the link: the private key moves from the link's key to the
+    password's, the link stops working, and a session that can only enrol the second factor
+    begins. The caller has checked the password against the policy."""
+    coordinator = invited(session, token)
+    if coordinator is None:
+        raise LoginRefused("invitation")
+    coordinator_id = coordinator.id
+    private_key = crypto.unwrap(crypto.enrolment_key(token), coordinator.wrapped_private_key)
+    session.rollback()  # no transaction open while argon2 works
+    salt = crypto.random_bytes(16)
+    verifier, wrapping_key = crypto.password_keys(
+        password, salt, settings.argon2_time_cost, settings.argon2_memory_kib
+    )
+    coordinator = invited(session, token)  # the link may have been used meanwhile
+    if coordinator is None or coordinator.id != coordinator_id:
+        raise LoginRefused("invitation")
+    _set_password(coordinator, settings, salt, verifier, wrapping_key, private_key)
+    coordinator.enrolment_hash = None
+    coordinator.enrolment_expires = None
+    return _new_session(session, settings, coordinator, private_key, enrolling=True)
+
+
+def _set_password(coordinator, settings, salt, verifier, wrapping_key, private_key) -> None:
+    coordinator.kdf_salt = salt
+    coordinator.kdf_time_cost = settings.argon2_time_cost
+    coordinator.kdf_memory_kib = settings.argon2_memory_kib
+    coordinator.password_verifier = verifier
+    coordinator.wrapped_private_key = crypto.wrap(wrapping_key, private_key)
+
+
+# ---------------------------------------------------------------- sensitive actions
+
+
+def fresh_code_ok(session: Session, current_session: Current, code: str) -> bool:
+    """A TOTP code from the app, now, never used before (recovery codes do not count here)."""
+    code = "".join(code.split())
+    coordinator = session.get(Coordinator, current_session.me.coordinator.id)
+    if coordinator.totp_wrapped is None or not (code.isdigit() and len(code) == 6):
+        return False
+    ok = _second_factor_ok(session, coordinator, current_session.me.private_key, code)
+    session.commit()
+    return ok
+
+
+def end_other_sessions(session: Session, coordinator_id: str, keep_token: str | None) -> None:
+    """Other browsers are logged out, and the private key they held unlocked is gone."""
+    query = delete(LoginSession).where(LoginSession.coordinator_id == coordinator_id)
+    if keep_token:
+        query = query.where(LoginSession.token_hash != _token_hash(keep_token))
+    session.execute(query)
+
+
+def change_password(
+    session: Session, settings: Settings, current_session: Current, old: str, new: str
+) -> bool:
+    """False when the old password is wrong. The caller has checked the fresh code and the
+    policy. The private key and the TOTP secret stay the same; only their wrapping changes."""
+    coordinator = session.get(Coordinator, current_session.me.coordinator.id)
+    old_params = (coordinator.kdf_salt, coordinator.kdf_time_cost, coordinator.kdf_memory_kib)
+    stored = coordinator.password_verifier
+    session.rollback()
+    verifier, _ = crypto.password_keys(old, *old_params)
+    if not hmac.compare_digest(verifier, stored):
+        _failed(session, settings, current_session.me.coordinator.id)
+        return False
+    salt = crypto.random_bytes(16)
+    new_verifier, wrapping_key = crypto.password_keys(
+        new, salt, settings.argon2_time_cost, settings.argon2_memory_kib
+    )
+    coordinator = session.get(Coordinator, current_session.me.coordinator.id)
+    _set_password(coordinator, settings, salt, new_verifier, wrapping_key,
+                  current_session.me.private_key)  # fmt: skip
+    end_other_sessions(session, coordinator.id, current_session.token)
+    session.commit()
+    return True
+
+
+def reset_second_factor(
+    session: Session, coordinator: Coordinator, keep_token: str | None = None
+) -> None:
+    """No second factor, no recovery codes, no other sessions: the next login (or this
+    session, when kept) enrols a new one."""
+    coordinator.totp_wrapped = None
+    coordinator.totp_last_step = 0
+    session.execute(delete(RecoveryCode).where(RecoveryCode.coordinator_id == coordinator.id))
+    end_other_sessions(session, coordinator.id, keep_token)
+    if keep_token:
+        kept = session.get(LoginSession, _token_hash(keep_token))
+        kept.enrolling = True
+        kept.pending_totp = None
+    session.commit()

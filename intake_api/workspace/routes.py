@@ -15,13 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from intake_api import coordinators, directory
+from intake_api import coordinators, directory, passwords
 from intake_api.clock import utcnow
 from intake_api.deps import SessionDep, SettingsDep
 from intake_api.errors import ApiError
 from intake_api.i18n import negotiate
-from intake_api.models import Outcome, Status
-from intake_api.workspace import auth, inbox
+from intake_api.models import Coordinator, Outcome, Status
+from intake_api.workspace import auth, inbox, proposals
 from vagut.i18n import strings
 
 router = APIRouter(prefix="/workspace", tags=["coordinator workspace"], include_in_schema=False)
@@ -237,14 +237,22 @@ def inbox_page(
     session: SessionDep,
     settings: SettingsDep,
     view: Annotated[str, Query(pattern="^(open|answered|closed)$")] = "open",
+    notice: Annotated[str | None, Query(pattern="^(handed_over|handed_over_all)$")] = None,
+    n: Annotated[int, Query(ge=0, le=100000)] = 0,
     token: TokenCookie = None,
 ) -> Response:
     current = _require(request, session, token)
     if isinstance(current, Response):
         return current
+    return _inbox(request, session, settings, current, view, notice=notice, n=n)
+
+
+def _inbox(request, session, settings, current, view, notice=None, n=0, error=None):
     rows = inbox.rows(session, current.me, view, utcnow())
-    return _page(request, "inbox.html", me=current.me.coordinator, rows=rows, view=view,
-                 counts=inbox.counts(session, current.me),
+    others = sorted(directory.municipalities().values(), key=lambda m: m.name)
+    return _page(request, "inbox.html", 400 if error else 200, me=current.me.coordinator,
+                 rows=rows, view=view, counts=inbox.counts(session, current.me), notice=notice,
+                 n=n, error=error, municipalities=others,
                  csrf=auth.csrf_token(settings, current.token))  # fmt: skip
 
 
@@ -320,6 +328,186 @@ def hand_over(
     _domain(coordinators.hand_over, session, settings, current.me, reference, municipality_code)
     inbox.audit(session, current.me, "handed_over", reference, municipality_code)
     return _redirect("/workspace/?notice=handed_over")
+
+
+# ---------------------------------------------------------------- the enrolment link
+
+
+@router.get("/welcome/{token}", response_class=HTMLResponse)
+def welcome_page(request: Request, token: str, session: SessionDep, settings: SettingsDep):
+    coordinator = auth.invited(session, token)
+    if coordinator is None:
+        return _error_page(request, 404, "invitation")
+    return _welcome_form(request, token, coordinator.username)
+
+
+def _welcome_form(request, token, username, error=None, status=200) -> Response:
+    login_token = auth.new_login_token()
+    response = _page(request, "welcome.html", status, token=token, username=username,
+                     login_token=login_token, error=error,
+                     min_length=passwords.MIN_LENGTH)  # fmt: skip
+    response.set_cookie(LOGIN_COOKIE, login_token, max_age=1800, path="/", secure=True,
+                        httponly=True, samesite="strict")  # fmt: skip
+    return response
+
+
+@router.post("/welcome/{token}", response_class=HTMLResponse)
+def welcome(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    password: Annotated[str, Form(max_length=256)],
+    repeated: Annotated[str, Form(max_length=256)],
+    login_token: Annotated[str, Form(max_length=128)],
+    login_cookie: Annotated[str | None, Cookie(alias=LOGIN_COOKIE)] = None,
+) -> Response:
+    coordinator = auth.invited(session, token)
+    if coordinator is None:
+        return _error_page(request, 404, "invitation")
+    username = coordinator.username
+    if not auth.same_login_token(login_cookie, login_token):
+        return _welcome_form(request, token, username, "expired", 403)
+    problem = "differ" if password != repeated else passwords.problem(password, username)
+    if problem:
+        return _welcome_form(request, token, username, problem, 400)
+    try:
+        new = auth.accept_invitation(session, settings, token, password)
+    except auth.LoginRefused:
+        return _error_page(request, 404, "invitation")
+    response = _redirect("/workspace/enrol")
+    _set_session_cookie(response, new.token, settings)
+    response.delete_cookie(LOGIN_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    return response
+
+
+# ---------------------------------------------------------------- the account
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    notice: Annotated[str | None, Query(pattern="^(password)$")] = None,
+    token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    return _account(request, settings, current, notice=notice)
+
+
+def _account(request, settings, current, error=None, notice=None, status=200) -> Response:
+    return _page(request, "account.html", 400 if error else status, me=current.me.coordinator,
+                 csrf=auth.csrf_token(settings, current.token), error=error, notice=notice,
+                 min_length=passwords.MIN_LENGTH)  # fmt: skip
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    old: Annotated[str, Form(max_length=256)], new: Annotated[str, Form(max_length=256)],
+    repeated: Annotated[str, Form(max_length=256)], code: Annotated[str, Form(max_length=32)],
+    csrf: CsrfField = "", token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    problem = (
+        "differ" if new != repeated else passwords.problem(new, current.me.coordinator.username)
+    )
+    if problem:
+        return _account(request, settings, current, error=f"password_{problem}")
+    if not auth.fresh_code_ok(session, current, code):
+        return _account(request, settings, current, error="code")
+    if not auth.change_password(session, settings, current, old, new):
+        return _account(request, settings, current, error="old_password")
+    inbox.audit(session, current.me, "password_changed", None)
+    return _redirect("/workspace/account?notice=password")
+
+
+@router.post("/account/second-factor", response_class=HTMLResponse)
+def new_second_factor(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    code: Annotated[str, Form(max_length=32)], csrf: CsrfField = "", token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    """A new phone: confirm with a code from the old one, then enrol the new one."""
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    if not auth.fresh_code_ok(session, current, code):
+        return _account(request, settings, current, error="code")
+    coordinator = session.get(Coordinator, current.me.coordinator.id)
+    auth.reset_second_factor(session, coordinator, keep_token=current.token)
+    inbox.audit(session, current.me, "second_factor_reset", None)
+    return _redirect("/workspace/enrol")
+
+
+# ---------------------------------------------------------------- handing everything over
+
+
+@router.post("/handover-all", response_class=HTMLResponse)
+def hand_over_all(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    municipality_code: Annotated[str, Form(pattern=r"^\d{4}$")],
+    code: Annotated[str, Form(max_length=32)], csrf: CsrfField = "", token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    """Before leaving or a long absence: every open intake to another municipality's
+    coordinators (or the fallback), confirmed with a fresh code."""
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    if not auth.fresh_code_ok(session, current, code):
+        return _inbox(request, session, settings, current, "open", error="code")
+    references = [row.reference for row in inbox.rows(session, current.me, "open", utcnow())]
+    references += [r.reference for r in inbox.rows(session, current.me, "answered", utcnow())]
+    for reference in references:
+        _domain(coordinators.hand_over, session, settings, current.me, reference,
+                municipality_code)  # fmt: skip
+        inbox.audit(session, current.me, "handed_over", reference, municipality_code)
+    return _redirect(f"/workspace/?notice=handed_over_all&n={len(references)}")
+
+
+# ---------------------------------------------------------------- public contact data
+
+
+@router.get("/contacts", response_class=HTMLResponse)
+def contacts_page(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    notice: Annotated[str | None, Query(pattern="^(proposed)$")] = None,
+    token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    return _contacts(request, settings, current, notice=notice)
+
+
+def _contacts(request, settings, current, form=None, errors=(), notice=None) -> Response:
+    codes = proposals.municipalities_for(current.me)
+    listed = [(code, directory.public(code).name, directory.contacts(code)) for code in codes]
+    return _page(request, "contacts.html", 400 if errors else 200, me=current.me.coordinator,
+                 csrf=auth.csrf_token(settings, current.token), municipalities=listed,
+                 serves=proposals.SERVES, form=form or {}, errors=list(errors), notice=notice,
+                 show_current=not current.me.coordinator.is_fallback)  # fmt: skip
+
+
+@router.post("/contacts", response_class=HTMLResponse)
+async def propose_contact(
+    request: Request, session: SessionDep, settings: SettingsDep, token: TokenCookie = None
+) -> Response:
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    form = {k: str(v)[:1000] for k, v in (await request.form()).items()}
+    _check_csrf(settings, current, form.get("csrf", ""))
+    errors = proposals.submit(session, current.me, form.get("municipality_code", ""), form)
+    if errors:
+        return _contacts(request, settings, current, form=form, errors=errors)
+    inbox.audit(session, current.me, "contact_proposed", None, form.get("municipality_code"))
+    return _redirect("/workspace/contacts?notice=proposed")
 
 
 def install(app) -> None:

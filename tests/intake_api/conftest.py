@@ -19,7 +19,9 @@ from intake_api import coordinators, mailcatcher
 from intake_api.config import Settings, get_settings
 from intake_api.db import get_engine, get_sessionmaker, migrate
 from intake_api.main import app
-from tests.intake_api.helpers import PASSWORDS, free_port, make_settings
+from intake_api.models import Coordinator
+from intake_api.workspace import auth
+from tests.intake_api.helpers import PASSWORDS, RECOVERY_CODES, free_port, make_settings
 
 # ---------------------------------------------------------------- PostgreSQL
 
@@ -178,6 +180,19 @@ def staff(session: Session, settings: Settings) -> dict[str, str]:
         ),
     }
     return {name: coordinator.id for name, coordinator in made.items()}
+
+
+@pytest.fixture
+def second_factors(session: Session, settings: Settings, staff: dict[str, str]) -> dict[str, str]:
+    """Every coordinator has enrolled a second factor (username -> TOTP secret), and the
+    helpers' login() has their recovery codes."""
+    secrets = {}
+    for name in staff:
+        secrets[name] = auth.enrol_with_password(session, settings, name, PASSWORDS[name])
+        coordinator = session.get(Coordinator, staff[name])
+        RECOVERY_CODES[name] = auth.new_recovery_codes(session, coordinator)
+        session.commit()
+    return secrets
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import io
 
+import pyotp
 import pytest
 from sqlalchemy import text
 
@@ -15,7 +16,7 @@ def create(client, **changes):
     return answer.json()
 
 
-def test_a_coordinator_reads_replies_and_closes_and_the_person_sees_it(client, staff):
+def test_a_coordinator_reads_replies_and_closes_and_the_person_sees_it(client, second_factors):
     intake = create(client, message="Jag vill ut")
     reference, code = intake["reference"], intake["receipt_code"]
     haninge = login(client, "haninge")
@@ -37,10 +38,12 @@ def test_a_coordinator_reads_replies_and_closes_and_the_person_sees_it(client, s
     closed = client.post(f"/api/v1/coordinator/intakes/{reference}/close", headers=haninge)
     assert closed.json()["status"] == "closed"
     late = client.post("/api/v1/followups/messages", json={"receipt_code": code, "message": "?"})
-    assert (late.status_code, late.json()["code"]) == (409, "intake_closed")
+    assert late.json()["status"] == "new"  # the person wrote again: it is open again
+    listed = client.get("/api/v1/coordinator/intakes", headers=haninge).json()
+    assert listed[0]["status"] == "new"
 
 
-def test_another_municipality_s_coordinator_gets_404_everywhere(client, staff):
+def test_another_municipality_s_coordinator_gets_404_everywhere(client, second_factors):
     reference = create(client)["reference"]
     osteraker = login(client, "osteraker")
     base = f"/api/v1/coordinator/intakes/{reference}"
@@ -58,7 +61,7 @@ def test_another_municipality_s_coordinator_gets_404_everywhere(client, staff):
     assert client.get(base, headers=fallback).status_code == 404
 
 
-def test_hand_over_moves_the_intake_and_its_key(client, staff, session):
+def test_hand_over_moves_the_intake_and_its_key(client, second_factors, session):
     reference = create(client, message="Fel kommun")["reference"]
     haninge, osteraker = login(client, "haninge"), login(client, "osteraker")
     url = f"/api/v1/coordinator/intakes/{reference}/handover"
@@ -73,15 +76,21 @@ def test_hand_over_moves_the_intake_and_its_key(client, staff, session):
     assert unknown.json()["code"] == "unknown_municipality"
 
 
-def test_logins(client, staff):
-    wrong = client.post(
-        "/api/v1/coordinator/login", json={"username": "haninge", "password": "nope"}
-    )
+def test_logins_need_the_password_and_the_second_factor(client, second_factors):
+    url = "/api/v1/coordinator/login"
+    right = {"username": "haninge", "password": PASSWORDS["haninge"]}
+    no_code = client.post(url, json=right)
+    assert no_code.status_code == 422  # the API is no way around the second factor
+    wrong = client.post(url, json={**right, "password": "nope", "code": "123456"})
     assert (wrong.status_code, wrong.json()["code"]) == (401, "wrong_login")
-    nobody = client.post("/api/v1/coordinator/login", json={"username": "x", "password": "y"})
+    nobody = client.post(url, json={"username": "x", "password": "y", "code": "123456"})
     assert nobody.json()["code"] == "wrong_login"
+    totp = pyotp.TOTP(second_factors["haninge"]).now()
+    assert client.post(url, json={**right, "code": totp}).status_code == 200
+    replayed = client.post(url, json={**right, "code": totp})
+    assert (replayed.status_code, replayed.json()["code"]) == (401, "wrong_login")
     assert client.get("/api/v1/coordinator/me").status_code == 401
-    haninge = login(client, "haninge")
+    haninge = login(client, "haninge")  # a recovery code
     me = client.get("/api/v1/coordinator/me", headers=haninge).json()
     assert me == {
         "username": "haninge",
@@ -92,7 +101,13 @@ def test_logins(client, staff):
     assert client.get("/api/v1/coordinator/me", headers=haninge).status_code == 401
 
 
-def test_a_database_dump_holds_no_key_material_in_clear(client, staff, database):
+def test_an_account_without_a_second_factor_cannot_use_the_api(client, staff):
+    answer = client.post("/api/v1/coordinator/login", json={
+        "username": "fallback", "password": PASSWORDS["fallback"], "code": "123456"})  # fmt: skip
+    assert (answer.status_code, answer.json()["code"]) == (403, "enrol_second_factor")
+
+
+def test_a_database_dump_holds_no_key_material_in_clear(client, second_factors, database):
     create(client)
     login(client, "haninge")
     stored = database.raw_bytes()
@@ -101,7 +116,7 @@ def test_a_database_dump_holds_no_key_material_in_clear(client, staff, database)
 
 
 def test_admin_tool_creates_links_and_lists(settings, session, monkeypatch, capsys, client):
-    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-password\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("lang-och-ovanlig-fras\n"))
     admin.run(
         ["create-coordinator", "anna", "anna@example.org", "-m", "0136", "--password-stdin"],
         settings,
@@ -110,15 +125,20 @@ def test_admin_tool_creates_links_and_lists(settings, session, monkeypatch, caps
     admin.run(["list"], settings)
     admin.run(["coverage"], settings)
     out = capsys.readouterr().out
-    assert "anna <anna@example.org>: 0117, 0136" in out
+    assert "anna <anna@example.org> [no second factor yet]: 0117, 0136" in out
     assert "WARNING: no fallback coordinator" in out
-    answer = client.post(
-        "/api/v1/coordinator/login", json={"username": "anna", "password": "s3cret-password"}
-    )
-    assert answer.status_code == 200
     with pytest.raises(SystemExit, match="unknown municipality"):
         admin.run(["create-coordinator", "bo", "bo@example.org", "-m", "9999",
                    "--generate-password"], settings)  # fmt: skip
     admin.run(["unlink", "anna", "0117"], settings)
     codes = session.execute(text("SELECT municipality_code FROM assignments")).scalars().all()
     assert codes == ["0136"]
+
+
+@pytest.mark.parametrize("weak", ["", "a", "password1234", "Sommar2024!", "aaaaaaaaaaaaaa",
+                                  "carl-123456789"])  # fmt: skip
+def test_admin_tool_refuses_weak_passwords(settings, monkeypatch, weak):
+    monkeypatch.setattr("sys.stdin", io.StringIO(weak + "\n"))
+    with pytest.raises(SystemExit, match="password refused"):
+        admin.run(["create-coordinator", "carl", "carl@example.org", "-m", "0136",
+                   "--password-stdin"], settings)  # fmt: skip

@@ -71,7 +71,7 @@ def live_server(client, settings):
 
 
 def test_canaries_are_nowhere_in_database_mail_or_logs(
-    live_server, database, settings, staff, smtp, client, capfd
+    live_server, database, settings, second_factors, smtp, client, capfd
 ):
     base, logs = live_server
     tracking = {"X-Forwarded-For": CANARY_IP, "X-Real-IP": CANARY_IP, "User-Agent": CANARY_AGENT}

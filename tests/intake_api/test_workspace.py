@@ -7,15 +7,18 @@ import re
 
 import pyotp
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from intake_api import admin, coordinators, notify
 from intake_api.config import get_settings
 from intake_api.main import app
 from intake_api.models import AuditEvent, Coordinator, OutboxMail
 from intake_api.models import Session as LoginSession
 from intake_api.workspace import auth
 from tests.intake_api.helpers import PASSWORDS, intake_body, service_headers
+from vagut.municipalities import Contact
 
 
 @pytest.fixture
@@ -230,12 +233,24 @@ def test_hand_over_gives_the_intake_to_the_other_municipality(browser, secrets):
         "/workspace/intake/VU-AAAA-AAAA/reply",
         "/workspace/intake/VU-AAAA-AAAA/close",
         "/workspace/intake/VU-AAAA-AAAA/handover",
+        "/workspace/account/password",
+        "/workspace/account/second-factor",
+        "/workspace/handover-all",
     ],
 )
-def test_state_changing_routes_refuse_get(browser, path):
-    assert browser.get(path).status_code in (302, 303, 405)
-    if path != "/workspace/enrol":
+def test_state_changing_routes_refuse_get_and_a_post_without_the_csrf_token(browser, secrets, path):
+    if path != "/workspace/enrol":  # GET /enrol is the enrolment page
         assert browser.get(path).status_code == 405
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    fields = {"text": "x", "outcome": "other", "municipality_code": "0117", "code": "123456",
+              "old": "x", "new": "x", "repeated": "x"}  # fmt: skip
+    for csrf in ("", "forged"):
+        answer = browser.post(path, data={**fields, "csrf": csrf})
+        assert answer.status_code in (403, 303), (path, answer.status_code)
+        if path != "/workspace/enrol":  # an enrolled account is sent on from /enrol
+            assert answer.status_code == 403, path
+    contacts = browser.post("/workspace/contacts", data={"municipality_code": "0136"})
+    assert contacts.status_code == 403
 
 
 def test_logout_needs_the_csrf_token_and_ends_the_session(browser, secrets):
@@ -280,3 +295,252 @@ def test_the_notification_links_straight_to_the_intake(browser, secrets, session
     assert answer.headers["location"] == f"/workspace/login?next=/workspace/intake/{reference}"
     log_in(browser, "haninge", code_now(secrets["haninge"]),
            next_path=f"/workspace/intake/{reference}")  # fmt: skip
+
+
+# ---------------------------------------------------------------- the enrolment link
+
+
+def test_an_invitation_link_sets_the_password_and_enrols_once(browser, session, settings, staff):
+    _, link = coordinators.invite_coordinator(
+        session, settings, "kiruna", "kiruna@example.org", ["2584"]
+    )
+    mail = session.scalar(select(OutboxMail).where(OutboxMail.recipient == "kiruna@example.org"))
+    assert link in mail.body and "kiruna" in mail.body
+    # Until the password is set, what arrives for Kiruna goes to the fallback, who can read it.
+    assert [c.username for c in notify.coordinators_for(session, "2584")] == ["fallback"]
+    session.rollback()  # SQLite has one connection: give it back to the service
+
+    path = link.removeprefix(settings.workspace_url.rstrip("/"))
+    page = browser.get(path)
+    assert page.status_code == 200 and "kiruna" in page.text
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
+    for weak, why in (("kort", "för kort"), ("password12345", "för vanligt"),
+                      ("kiruna-fjall-2026", "användarnamn")):  # fmt: skip
+        refused = browser.post(path, data={"password": weak, "repeated": weak,
+                                           "login_token": token})  # fmt: skip
+        assert refused.status_code == 400 and why in refused.text
+        token = re.search(r'name="login_token" value="([^"]+)"', refused.text).group(1)
+    differ = browser.post(
+        path,
+        data={
+            "password": "norrsken-over-malmberget",
+            "repeated": "norrsken-over-malmberge",
+            "login_token": token,
+        },
+    )
+    assert differ.status_code == 400
+    token = re.search(r'name="login_token" value="([^"]+)"', differ.text).group(1)
+    done = browser.post(
+        path,
+        data={
+            "password": "norrsken-over-malmberget",
+            "repeated": "norrsken-over-malmberget",
+            "login_token": token,
+        },
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/workspace/enrol"
+    enrol = browser.get("/workspace/enrol")
+    secret = re.search(r'id="secret" class="secret">([A-Z2-7 ]+)<', enrol.text).group(1)
+    browser.post("/workspace/enrol", data={"code": code_now(secret.replace(" ", "")),
+                                           "csrf": csrf_of(enrol)})  # fmt: skip
+    assert browser.get("/workspace/").status_code == 200
+
+    browser.cookies.clear()
+    assert browser.get(path).status_code == 404  # once only
+    session.expire_all()
+    assert [c.username for c in notify.coordinators_for(session, "2584")] == ["kiruna"]
+    session.rollback()
+    assert log_in(browser, "kiruna", code_now(secret.replace(" ", ""), 1),
+                  password="norrsken-over-malmberget").status_code == 303  # fmt: skip
+
+
+def test_an_expired_invitation_link_is_refused(browser, session, settings, staff):
+    coordinator, link = coordinators.invite_coordinator(
+        session, settings, "kiruna", "kiruna@example.org", ["2584"]
+    )
+    coordinator.enrolment_expires = dt.datetime(2020, 1, 1)
+    session.commit()
+    path = link.removeprefix(settings.workspace_url.rstrip("/"))
+    assert browser.get(path).status_code == 404
+    assert browser.get("/workspace/welcome/not-a-real-token").status_code == 404
+
+
+# ---------------------------------------------------------------- the account
+
+
+@pytest.fixture
+def recovery(session, secrets, staff):
+    """Recovery codes for Haninge, to log in more than once within one TOTP step."""
+    codes = auth.new_recovery_codes(session, session.get(Coordinator, staff["haninge"]))
+    session.commit()
+    return codes
+
+
+def second_browser(settings):
+    return TestClient(app, base_url="https://testserver", follow_redirects=False)
+
+
+def test_changing_the_password_needs_a_fresh_code_and_ends_other_sessions(
+    browser, secrets, recovery, settings
+):
+    with second_browser(settings) as other:
+        assert log_in(other, "haninge", recovery[0]).status_code == 303
+        assert log_in(browser, "haninge", recovery[1]).status_code == 303
+        page = browser.get("/workspace/account")
+        change = {"old": PASSWORDS["haninge"], "new": "ny-och-lang-fras-2026",
+                  "repeated": "ny-och-lang-fras-2026", "csrf": csrf_of(page)}  # fmt: skip
+        no_code = browser.post("/workspace/account/password", data={**change, "code": recovery[2]})
+        assert no_code.status_code == 400  # a recovery code is not a fresh code
+        weak = {**change, "new": "password1234", "repeated": "password1234"}
+        assert (
+            browser.post(
+                "/workspace/account/password", data={**weak, "code": code_now(secrets["haninge"])}
+            ).status_code
+            == 400
+        )
+        done = browser.post("/workspace/account/password",
+                            data={**change, "code": code_now(secrets["haninge"])})  # fmt: skip
+        assert done.status_code == 303
+        assert browser.get("/workspace/").status_code == 200  # this session goes on
+        assert other.get("/workspace/").status_code == 303  # the other is over
+    browser.cookies.clear()
+    assert log_in(browser, "haninge", recovery[3]).status_code == 401  # old password
+    assert log_in(browser, "haninge", recovery[3],
+                  password="ny-och-lang-fras-2026").status_code == 303  # fmt: skip
+
+
+def test_a_new_second_factor_needs_the_old_one_and_ends_other_sessions(
+    browser, secrets, recovery, settings
+):
+    with second_browser(settings) as other:
+        log_in(other, "haninge", recovery[0])
+        log_in(browser, "haninge", recovery[1])
+        page = browser.get("/workspace/account")
+        wrong = browser.post("/workspace/account/second-factor",
+                             data={"code": "000000", "csrf": csrf_of(page)})  # fmt: skip
+        assert wrong.status_code == 400
+        moved = browser.post(
+            "/workspace/account/second-factor",
+            data={"code": code_now(secrets["haninge"]), "csrf": csrf_of(page)},
+        )
+        assert moved.headers["location"] == "/workspace/enrol"
+        assert browser.get("/workspace/").headers["location"] == "/workspace/enrol"
+        assert other.get("/workspace/").status_code == 303
+    browser.cookies.clear()
+    assert log_in(browser, "haninge", recovery[2]).status_code == 303  # old codes are gone...
+    assert browser.get("/workspace/").headers["location"] == "/workspace/enrol"  # ...enrol anew
+
+
+# ---------------------------------------------------------------- leaving, and the admin
+
+
+def test_hand_over_all_needs_a_fresh_code_and_then_the_account_can_go(
+    browser, secrets, session, settings, capsys
+):
+    references = [submit_intake(browser)["reference"] for _ in range(2)]
+    with pytest.raises(SystemExit, match="only one who can read 2 open"):
+        admin.run(["deactivate", "haninge"], settings)
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    inbox = browser.get("/workspace/")
+    data = {"municipality_code": "0117", "csrf": csrf_of(inbox)}
+    assert (
+        browser.post("/workspace/handover-all", data={**data, "code": "000000"}).status_code == 400
+    )
+    assert all(ref in browser.get("/workspace/").text for ref in references)  # nothing moved
+    done = browser.post("/workspace/handover-all",
+                        data={**data, "code": code_now(secrets["haninge"], 1)})  # fmt: skip
+    assert done.status_code == 303 and "n=2" in done.headers["location"]
+    admin.run(["deactivate", "haninge"], settings)
+    assert browser.get("/workspace/").status_code == 303  # the session ended with the account
+    browser.cookies.clear()
+    log_in(browser, "osteraker", code_now(secrets["osteraker"]))
+    assert all(ref in browser.get("/workspace/").text for ref in references)
+    admin.run(["audit", "--user", "haninge"], settings)
+    trail = capsys.readouterr().out
+    assert all("handed_over" in line for line in trail.splitlines() if references[0] in line)
+    assert references[0] in trail and "0117" in trail
+
+
+def test_the_admin_resets_a_lost_second_factor(browser, secrets, session, settings):
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    admin.run(["reset-2fa", "haninge"], settings)
+    assert browser.get("/workspace/").status_code == 303  # logged out everywhere
+    mails = session.scalars(select(OutboxMail).where(OutboxMail.recipient == "haninge@example.org"))
+    assert any("andra faktor" in mail.subject for mail in mails)
+    session.rollback()
+    browser.cookies.clear()
+    answer = log_in(browser, "haninge", "")
+    assert answer.headers["location"] == "/workspace/enrol"
+
+
+def test_the_audit_trail_says_who_did_what_to_the_hour_without_content(
+    browser, secrets, settings, capsys
+):
+    reference = submit_intake(browser, message="Hemlig text om min son")["reference"]
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    page = browser.get(f"/workspace/intake/{reference}")
+    browser.post(f"/workspace/intake/{reference}/reply",
+                 data={"text": "Vårt svar, också hemligt", "csrf": csrf_of(page)})  # fmt: skip
+    capsys.readouterr()
+    admin.run(["audit", "--reference", reference], settings)
+    trail = capsys.readouterr().out
+    assert re.search(rf"\d{{4}}-\d\d-\d\d \d\d:00  haninge +opened +{reference}", trail)
+    assert "replied" in trail and "hemlig" not in trail.lower()
+
+
+# ---------------------------------------------------------------- public contact data
+
+
+def test_a_coordinator_proposes_a_contact_and_the_admin_gets_it_as_yaml(
+    browser, secrets, settings, capsys
+):
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    page = browser.get("/workspace/contacts")
+    assert "08-606 70 50" in page.text  # what the site says today
+    proposal = {"municipality_code": "0136", "serves": "young_people_and_parents",
+                "phone": "08-606 00 00", "email": "", "hours": "Vardagar 8-16",
+                "source_url": "https://www.haninge.se/stod", "source_title": "Stöd till unga",
+                "source_date": "2026-11", "note": "Nytt nummer", "csrf": csrf_of(page)}  # fmt: skip
+    unreachable = browser.post("/workspace/contacts", data={**proposal, "phone": ""})
+    assert unreachable.status_code == 400
+    assert "Ett telefonnummer eller en e-postadress" in unreachable.text
+    assert 'value="https://www.haninge.se/stod"' in unreachable.text  # nothing typed is lost
+    undated = browser.post("/workspace/contacts", data={**proposal, "source_date": "nyligen"})
+    assert undated.status_code == 400 and "datum som sidan visar" in undated.text
+    elsewhere = browser.post("/workspace/contacts", data={**proposal, "municipality_code": "0117"})
+    assert elsewhere.status_code == 400
+    assert browser.post("/workspace/contacts", data=proposal).status_code == 303
+
+    capsys.readouterr()
+    admin.run(["proposals", "--yaml"], settings)
+    out = capsys.readouterr().out
+    assert "content/municipalities/0136-haninge.yml" in out
+    [contact] = yaml.safe_load(out)
+    Contact.model_validate(contact)  # ready for content/: the same rules
+    assert contact["phone"] == "08-606 00 00" and contact["source"]["date"] == "2026-11"
+    proposal_id = re.search(r"id ([0-9a-f]{32})", out).group(1)
+    admin.run(["proposals", "--done", proposal_id], settings)
+    capsys.readouterr()
+    admin.run(["proposals"], settings)
+    assert "no proposals" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- the person writes again
+
+
+def test_a_closed_intake_opens_again_when_the_person_writes(browser, secrets):
+    sent = submit_intake(browser)
+    reference = sent["reference"]
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    page = browser.get(f"/workspace/intake/{reference}")
+    browser.post(f"/workspace/intake/{reference}/close",
+                 data={"outcome": "no_answer", "csrf": csrf_of(page)})  # fmt: skip
+    assert reference not in browser.get("/workspace/").text
+    wrote = browser.post(
+        "/api/v1/followups/messages",
+        json={"receipt_code": sent["receipt_code"], "message": "Hallå igen"},
+    )
+    assert wrote.status_code == 201
+    inbox = browser.get("/workspace/").text
+    assert reference in inbox and "oläst" in inbox
+    assert "Hallå igen" in browser.get(f"/workspace/intake/{reference}").text

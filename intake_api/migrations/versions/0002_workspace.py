@@ -25,6 +25,9 @@ def upgrade() -> None:
         )
         table.add_column(sa.Column("next_login_at", sa.DateTime(), nullable=True))
         table.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
+        table.add_column(sa.Column("enrolment_hash", sa.String(length=64), nullable=True))
+        table.add_column(sa.Column("enrolment_expires", sa.DateTime(), nullable=True))
+        table.create_unique_constraint("uq_coordinators_enrolment_hash", ["enrolment_hash"])
     with op.batch_alter_table("sessions") as table:
         table.add_column(sa.Column("last_seen", sa.DateTime(), nullable=True))
         table.add_column(
@@ -54,9 +57,31 @@ def upgrade() -> None:
     op.create_index("ix_audit_events_username", "audit_events", ["username"])
     op.create_index("ix_audit_events_reference", "audit_events", ["reference"])
     op.create_index("ix_audit_events_hour", "audit_events", ["hour"])
+    op.create_table(
+        "contact_proposals",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("municipality_code", sa.String(length=4), nullable=False),
+        sa.Column("serves", sa.String(length=32), nullable=False),
+        sa.Column("phone", sa.String(length=32), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("hours", sa.String(length=200), nullable=True),
+        sa.Column("source_url", sa.String(length=500), nullable=False),
+        sa.Column("source_title", sa.String(length=200), nullable=False),
+        sa.Column("source_date", sa.String(length=10), nullable=False),
+        sa.Column("note", sa.String(length=1000), nullable=True),
+        sa.Column("hour", sa.DateTime(), nullable=False),
+        sa.Column("done", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "ix_contact_proposals_municipality_code", "contact_proposals", ["municipality_code"]
+    )
+    op.create_index("ix_contact_proposals_hour", "contact_proposals", ["hour"])
 
 
 def downgrade() -> None:
+    op.drop_table("contact_proposals")
     op.drop_table("audit_events")
     op.drop_table("recovery_codes")
     with op.batch_alter_table("intakes") as table:
@@ -65,7 +90,10 @@ def downgrade() -> None:
         for column in ("pending_totp", "enrolling", "last_seen"):
             table.drop_column(column)
     with op.batch_alter_table("coordinators") as table:
+        table.drop_constraint("uq_coordinators_enrolment_hash", type_="unique")
         for column in (
+            "enrolment_expires",
+            "enrolment_hash",
             "locked_until",
             "next_login_at",
             "failed_logins",
