@@ -97,7 +97,8 @@ def prepare_database(env: dict[str, str]) -> None:
         "from intake_api import coordinators\n"
         "s = get_settings(); migrate(s.database_url)\n"
         "with get_sessionmaker(s.database_url)() as db:\n"
-        "    coordinators.create_coordinator(db, s, 'h', 'h@example.org', 'pw', ['0136'])\n"
+        "    coordinators.create_coordinator(\n"
+        "        db, s, 'h', 'h@example.org', 'bench-lang-fras-77', ['0136'])\n"
     )
     subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)
 

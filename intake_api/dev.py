@@ -11,11 +11,12 @@ import os
 import threading
 
 DEMO_COORDINATORS = (
-    # username, password, municipalities, fallback
-    ("haninge", "demo-haninge", ["0136"], False),
-    ("osteraker", "demo-osteraker", ["0117"], False),
-    ("fallback", "demo-fallback", [], True),
+    # username, password (development only), municipalities, fallback
+    ("haninge", "demo-granris-fyrtorn", ["0136"], False),
+    ("osteraker", "demo-skargard-lanterna", ["0117"], False),
+    ("fallback", "demo-kompass-riksvag", [], True),
 )
+DEMO_LOGINS = "demo-logins.txt"  # under var/: the demo TOTP secrets, for this machine only
 
 
 def _arguments() -> argparse.Namespace:
@@ -23,6 +24,37 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--smtp-port", type=int, default=8025)
     return parser.parse_args()
+
+
+def _demo_coordinators(session, settings) -> list[str]:
+    """Make the demo coordinators that do not exist yet, with a second factor; returns what to
+    print about them (password, TOTP secret, otpauth URI)."""
+    from sqlalchemy import select
+
+    from intake_api import coordinators
+    from intake_api.models import Coordinator
+    from intake_api.workspace import auth
+
+    made = []
+    for username, password, codes, fallback in DEMO_COORDINATORS:
+        if session.scalar(select(Coordinator).where(Coordinator.username == username)):
+            continue
+        coordinators.create_coordinator(session, settings, username, f"{username}@example.org",
+                                        password, codes, is_fallback=fallback)  # fmt: skip
+        secret = auth.enrol_with_password(session, settings, username, password)
+        serves = "fallback" if fallback else ", ".join(codes)
+        made.append(
+            f"  {username:10} password {password}  ({serves})\n"
+            f"             TOTP secret {secret}\n"
+            f"             {auth.provisioning_uri(secret, username)}\n"
+        )
+    return made
+
+
+def _earlier(logins) -> str:
+    if logins.exists():
+        return f"see {logins}"
+    return "their secrets are not on record; delete var/intake.db to make them anew"
 
 
 def main() -> None:
@@ -35,12 +67,10 @@ def main() -> None:
 
     # Imported here, after the environment is set: settings are read once.
     import uvicorn
-    from sqlalchemy import select
 
-    from intake_api import coordinators, mailcatcher, worker
+    from intake_api import mailcatcher, worker
     from intake_api.config import VAR_DIR, get_settings
     from intake_api.db import get_sessionmaker, migrate
-    from intake_api.models import Coordinator
     from intake_api.server import uvicorn_config
 
     settings = get_settings()
@@ -50,19 +80,13 @@ def main() -> None:
     mail_dir = VAR_DIR / "mail"
     controller, _catcher = mailcatcher.start(args.smtp_port, save_dir=mail_dir, echo=True)
     migrate(settings.database_url)
+    logins = VAR_DIR / DEMO_LOGINS
     with get_sessionmaker(settings.database_url)() as session:
-        for username, password, codes, fallback in DEMO_COORDINATORS:
-            exists = session.scalar(select(Coordinator).where(Coordinator.username == username))
-            if exists is None:
-                coordinators.create_coordinator(
-                    session,
-                    settings,
-                    username,
-                    f"{username}@example.org",
-                    password,
-                    codes,
-                    is_fallback=fallback,
-                )
+        made = _demo_coordinators(session, settings)
+    if made:
+        # Printed once, when made, and kept beside the development database only.
+        logins.write_text("".join(made), encoding="utf-8")
+        logins.chmod(0o600)
 
     stop = threading.Event()
     threading.Thread(target=worker.run_forever, args=(settings, stop), daemon=True).start()
@@ -75,11 +99,10 @@ def main() -> None:
         f"  database     {settings.database_url}\n"
         f"  mail catcher smtp://127.0.0.1:{args.smtp_port} (printed here, saved in {mail_dir})\n"
         f"  service token (chatbot): {settings.service_token}\n"
-        "  coordinators (POST /api/v1/coordinator/login):\n"
-        + "".join(
-            f"    {user:10} password {password:16} {'fallback' if fb else ', '.join(codes)}\n"
-            for user, password, codes, fb in DEMO_COORDINATORS
-        ),
+        f"  workspace    {base}/workspace/   (coordinators: password and a code from an\n"
+        "               authenticator app; add the otpauth URI or the secret to the app,\n"
+        "               or: uv run python -c 'import pyotp; print(pyotp.TOTP(\"SECRET\").now())')\n"
+        + ("".join(made) if made else f"  demo logins  made earlier: {_earlier(logins)}\n"),
         flush=True,
     )
     try:
