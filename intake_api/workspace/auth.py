@@ -105,6 +105,8 @@ def login(
         crypto.password_keys(
             password, b"\0" * 16, settings.argon2_time_cost, settings.argon2_memory_kib
         )
+        # Guesses at usernames count against the global budget like wrong passwords.
+        limits.count_this_minute(session, "workspace_login_failures")
         raise LoginRefused("wrong")
     _check_throttle(coordinator, now)
     coordinator_id = coordinator.id

@@ -46,14 +46,22 @@ def _mine(me: LoggedIn):
     return select(Intake).join(IntakeKey).where(IntakeKey.coordinator_id == me.coordinator.id)
 
 
-def rows(session: Session, me: LoggedIn, view: str, now: dt.datetime) -> list[Row]:
-    """The intakes of the view, unread first, then the oldest first (they wait longest)."""
+PAGE_SIZE = 100
+
+
+def rows(
+    session: Session, me: LoggedIn, view: str, now: dt.datetime, page: int | None = 1
+) -> list[Row]:
+    """The intakes of the view, unread first, then the oldest first (they wait longest);
+    PAGE_SIZE at a time (page None: all of them)."""
     unread_first = (Intake.status != Status.new).asc()
     query = (
         _mine(me)
         .where(Intake.status.in_([s.value for s in VIEWS[view]]))
         .order_by(unread_first, Intake.created_hour.asc(), Intake.reference)
     )
+    if page is not None:
+        query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     return [
         Row(
             reference=intake.reference,

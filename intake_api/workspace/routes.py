@@ -239,19 +239,22 @@ def inbox_page(
     view: Annotated[str, Query(pattern="^(open|answered|closed)$")] = "open",
     notice: Annotated[str | None, Query(pattern="^(handed_over|handed_over_all)$")] = None,
     n: Annotated[int, Query(ge=0, le=100000)] = 0,
+    page: Annotated[int, Query(ge=1, le=10000)] = 1,
     token: TokenCookie = None,
 ) -> Response:
     current = _require(request, session, token)
     if isinstance(current, Response):
         return current
-    return _inbox(request, session, settings, current, view, notice=notice, n=n)
+    return _inbox(request, session, settings, current, view, notice=notice, n=n, page=page)
 
 
-def _inbox(request, session, settings, current, view, notice=None, n=0, error=None):
-    rows = inbox.rows(session, current.me, view, utcnow())
+def _inbox(request, session, settings, current, view, notice=None, n=0, error=None, page=1):
+    rows = inbox.rows(session, current.me, view, utcnow(), page)
+    counts = inbox.counts(session, current.me)
+    pages = max(1, -(-counts[view] // inbox.PAGE_SIZE))
     others = sorted(directory.municipalities().values(), key=lambda m: m.name)
     return _page(request, "inbox.html", 400 if error else 200, me=current.me.coordinator,
-                 rows=rows, view=view, counts=inbox.counts(session, current.me), notice=notice,
+                 rows=rows, view=view, counts=counts, notice=notice, page=page, pages=pages,
                  n=n, error=error, municipalities=others,
                  csrf=auth.csrf_token(settings, current.token))  # fmt: skip
 
@@ -461,8 +464,8 @@ def hand_over_all(
     _check_csrf(settings, current, csrf)
     if not auth.fresh_code_ok(session, current, code):
         return _inbox(request, session, settings, current, "open", error="code")
-    references = [row.reference for row in inbox.rows(session, current.me, "open", utcnow())]
-    references += [r.reference for r in inbox.rows(session, current.me, "answered", utcnow())]
+    references = [r.reference for r in inbox.rows(session, current.me, "open", utcnow(), None)]
+    references += [r.reference for r in inbox.rows(session, current.me, "answered", utcnow(), None)]
     for reference in references:
         _domain(coordinators.hand_over, session, settings, current.me, reference,
                 municipality_code)  # fmt: skip

@@ -16,7 +16,7 @@ from intake_api.config import get_settings
 from intake_api.main import app
 from intake_api.models import AuditEvent, Coordinator, OutboxMail
 from intake_api.models import Session as LoginSession
-from intake_api.workspace import auth
+from intake_api.workspace import auth, inbox
 from tests.intake_api.helpers import PASSWORDS, intake_body, service_headers
 from vagut.municipalities import Contact
 
@@ -141,6 +141,18 @@ def test_failed_logins_slow_down_then_lock_the_account_and_mail_its_owner(
     assert any("låst" in mail.subject for mail in mails)
 
 
+def test_guessed_usernames_use_up_the_global_budget_too(browser, secrets, monkeypatch):
+    monkeypatch.setattr(auth, "FAILED_LOGINS_PER_MINUTE", 3)
+
+    def guess(username):
+        data = {"username": username, "password": "x", "login_token": login_form(browser)}
+        return browser.post("/workspace/login", data=data).status_code
+
+    guesses = [log_in(browser, "haninge", "123456", password="x").status_code]
+    guesses += [guess(f"nobody{n}") for n in range(3)]
+    assert guesses == [401, 401, 401, 429]
+
+
 # ---------------------------------------------------------------- enrolling
 
 
@@ -167,6 +179,17 @@ def test_the_first_login_enrols_the_second_factor_and_gives_recovery_codes(brows
 
 
 # ---------------------------------------------------------------- the inbox and an intake
+
+
+def test_the_inbox_shows_a_hundred_at_a_time(browser, secrets, monkeypatch):
+    monkeypatch.setattr(inbox, "PAGE_SIZE", 2)
+    references = [submit_intake(browser)["reference"] for _ in range(3)]
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    first, second = browser.get("/workspace/"), browser.get("/workspace/?view=open&page=2")
+    listed = [re.findall(r"/workspace/intake/(VU-[A-Z0-9-]+)", p.text) for p in (first, second)]
+    assert len(listed[0]) == 2 and len(listed[1]) == 1
+    assert sorted(listed[0] + listed[1]) == sorted(references)
+    assert "Sida 1 av 2" in first.text and 'rel="next"' in first.text
 
 
 def test_the_inbox_shows_our_intakes_unread_first_and_never_another_municipalitys(browser, secrets):
