@@ -43,6 +43,13 @@ log = logging.getLogger("mkdocs.hooks.site")
 TEMPLATES = Path(__file__).parent / "templates"
 DIRECTORY = "kommun"  # /kommun/ and /kommun/<slug>/ are a contract (docs/DESIGN.md)
 PLACES_FILE = "assets/places.json"
+# Whom the page says an anonymous first contact goes to. The intake service decides when the
+# contact arrives (the coordinators linked to the municipality in its database, else Väg ut's
+# national fallback coordinator) and its receipt says which; a static page cannot ask it. So a
+# page names the municipality's own coordinator only where the data holds a verified contact for
+# people leaving crime (today Haninge and Österåker), and elsewhere names the fallback in words
+# that stay true if a coordinator there is linked later (site.municipality.chat_text_fallback).
+LOCAL_COORDINATOR_SERVES = frozenset({Serves.leaving_crime, Serves.adults_leaving_crime})
 
 
 @cache
@@ -137,7 +144,15 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     if slug == "index":
         return _render_directory(municipalities, context)
     municipality = next(m for m in municipalities if m.slug == slug)
-    return _templates().get_template("municipality.md.j2").render(m=municipality, **context)
+    return (
+        _templates()
+        .get_template("municipality.md.j2")
+        .render(m=municipality, local_coordinator=has_local_coordinator(municipality), **context)
+    )
+
+
+def has_local_coordinator(municipality: Municipality) -> bool:
+    return any(contact.serves in LOCAL_COORDINATOR_SERVES for contact in municipality.contacts)
 
 
 def _t(key: str, lang: str, **params: object) -> str:

@@ -41,6 +41,12 @@ def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> I
     if not recipients:
         # Nobody could ever read it: say so now rather than pretend it was delivered.
         raise ApiError(503, "no_coordinator")
+    # The municipality's own coordinators, or the national fallback: the receipt says which.
+    local = any(
+        assignment.municipality_code == data.municipality_code
+        for coordinator in recipients
+        for assignment in coordinator.municipalities
+    )
     now = hour_of(utcnow())
     intake = Intake(
         id=new_id(),  # now, not at flush: the outbox row below refers to it
@@ -74,16 +80,19 @@ def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> I
     return IntakePublic(
         reference=intake.reference,
         receipt_code=receipt_code,
-        next_steps=next_steps(data),
+        next_steps=next_steps(data, local),
         municipality=directory.public(data.municipality_code),
         contacts=directory.contacts(data.municipality_code),
     )
 
 
-def next_steps(data: IntakeCreate) -> str:
+def next_steps(data: IntakeCreate, local: bool) -> str:
+    """What happens now, in the person's language. `local`: the municipality's own coordinators
+    read it; otherwise the fallback coordinator does, and passes it on."""
     lang = str(data.language)
     municipality = directory.public(data.municipality_code).name
-    parts = [t("next_steps.received", lang, municipality=municipality)]
+    received = "next_steps.received_local" if local else "next_steps.received_fallback"
+    parts = [t(received, lang, municipality=municipality)]
     if data.contact_method == ContactMethod.phone:
         parts.append(t("next_steps.phone", lang))
     else:

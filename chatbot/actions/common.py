@@ -4,6 +4,7 @@ from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 
+from actions import places
 from actions.choices import CHOICES
 from actions.i18n import normalise_language, strings, t
 from vagut.languages import LANGUAGE_CODES
@@ -36,3 +37,12 @@ def choice_label(lang: str, slot: str, value: Optional[str]) -> str:
         if option == value:
             return t(lang, key)
     return "-"
+
+
+def first_contact_reader(lang: str, code: Optional[str]) -> str:
+    """Who a first contact for this municipality goes to, as far as the chat can tell before it
+    is sent (the receipt then says for sure)."""
+    municipality = places.municipalities().get(code or "")
+    name = municipality.name if municipality else "-"
+    local = places.has_local_coordinator(code or "")
+    return t(lang, "action.reader_local" if local else "action.reader_fallback", municipality=name)

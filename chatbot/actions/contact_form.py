@@ -13,7 +13,14 @@ from rasa_sdk.types import DomainDict
 
 from actions import intake, places
 from actions.choices import CHOICES, SKIP, match_choice
-from actions.common import button, choice_label, choice_titles, language, not_an_answer
+from actions.common import (
+    button,
+    choice_label,
+    choice_titles,
+    first_contact_reader,
+    language,
+    not_an_answer,
+)
 from actions.i18n import strings, t
 from actions.municipality import choose_buttons, place_from_tracker
 
@@ -200,6 +207,7 @@ def summary_text(lang: str, tracker: Tracker) -> str:
         age_group=choice_label(lang, "age_group", tracker.get_slot("age_group")),
         contact=contact,
         message=message if message and message != SKIP else t(lang, "action.summary_no_message"),
+        reader=first_contact_reader(lang, code),
     )
 
 
@@ -291,12 +299,8 @@ class ActionSubmitIntake(Action):
             return []
 
         data = outcome.data or {}
-        name = (data.get("municipality") or {}).get("name") or places.municipalities().get(
-            body["municipality_code"], places.Municipality("", "-", "-", "-", ())
-        ).name
-        dispatcher.utter_message(
-            text=t(lang, "action.sent", municipality=name, reference=data.get("reference", "-"))
-        )
+        # Who got it is the receipt's to say (next_steps): the intake service knows for sure.
+        dispatcher.utter_message(text=t(lang, "action.sent", reference=data.get("reference", "-")))
         dispatcher.utter_message(
             text=t(lang, "action.receipt_code", code=_group(str(data.get("receipt_code", ""))))
         )

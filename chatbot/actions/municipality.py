@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import places
-from actions.common import button, language, not_an_answer
+from actions.common import button, first_contact_reader, language, not_an_answer
 from actions.i18n import t
 
 
@@ -95,9 +95,8 @@ class ActionFindMunicipality(Action):
             return []
         for line in contact_lines(lang, code):
             dispatcher.utter_message(text=line)
-        name = places.municipalities()[code].name
         dispatcher.utter_message(
-            text=t(lang, "action.offer_contact", municipality=name),
+            text=t(lang, "action.offer_contact", reader=first_contact_reader(lang, code)),
             buttons=[
                 button(lang, "button.start_contact", "/start_contact"),
                 button(lang, "button.questions", "/faq"),

@@ -22,6 +22,11 @@ from vagut.slug import fold
 
 # A contact whose source is older than this is shown with a note that it may be out of date.
 STALE_AFTER_DAYS = 365
+# A verified contact for people leaving crime means the municipality has its own coordinator:
+# the chat, like the site (hooks/site.py), then says a first contact goes to that coordinator,
+# and elsewhere that it goes to Väg ut's national fallback coordinator. The intake service
+# decides for sure when the contact arrives, and its receipt says which.
+LOCAL_COORDINATOR_SERVES = ("leaving_crime", "adults_leaving_crime")
 
 # Words that are also municipality or locality names ("vara" is a verb, "are" English, "mark"
 # a noun): they count only when they are the whole message.
@@ -149,6 +154,12 @@ def municipalities() -> Dict[str, Municipality]:
             contacts=tuple(_contact(c) for c in raw.get("contacts") or []),
         )
     return found
+
+
+def has_local_coordinator(code: str) -> bool:
+    municipality = municipalities().get(code)
+    contacts = municipality.contacts if municipality else ()
+    return any(contact.serves in LOCAL_COORDINATOR_SERVES for contact in contacts)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from actions.contact_form import (
     ValidateContactForm,
     parse_phone,
 )
+from actions import places
+from actions.i18n import t
 from actions.municipality import ActionFindMunicipality
 
 
@@ -97,6 +99,43 @@ def test_no_verified_contact_gives_the_national_way_in(tracker_from, domain):
     text = texts(messages)
     assert "114 14" in text and "avhopparsamordningen" in text and "112" in text
     assert slots(events) == {"municipality_code": "2584"}
+
+
+# --- who reads a first contact (issues 11 and 16) ----------------------------------------------
+
+
+def test_where_the_municipality_has_no_coordinator_the_offer_names_the_national_one(
+    tracker_from, domain
+):
+    tracker = tracker_from("start", text="Kiruna", intent="inform_place", slots={"language": "sv"})
+    text = texts(run(ActionFindMunicipality(), tracker, domain)[0])
+    assert t("sv", "action.reader_fallback", municipality="Kiruna") in text
+    assert "Väg uts nationella samordnare" in text and "samordnaren i Kiruna" not in text
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "ti"])
+def test_where_the_municipality_has_its_own_coordinator_the_offer_names_it(
+    tracker_from, domain, lang
+):
+    tracker = tracker_from("start", text="Haninge", intent="inform_place", slots={"language": lang})
+    text = texts(run(ActionFindMunicipality(), tracker, domain)[0])
+    assert t(lang, "action.reader_local", municipality="Haninge") in text
+    assert t(lang, "action.reader_fallback", municipality="Haninge") not in text
+
+
+def test_only_haninge_and_osteraker_have_their_own_coordinator():
+    known = places.municipalities()
+    local = sorted(known[code].name for code in known if places.has_local_coordinator(code))
+    assert local == ["Haninge", "Österåker"]
+
+
+def test_the_summary_says_who_will_read_it(tracker_from, domain):
+    haninge = run(ActionContactSummary(), tracker_from("contact_summary"), domain)[0][0]["text"]
+    assert t("ar", "action.reader_local", municipality="Haninge") in haninge
+    kiruna_tracker = tracker_from("contact_summary", slots={"municipality_code": "2584"})
+    kiruna = run(ActionContactSummary(), kiruna_tracker, domain)[0][0]["text"]
+    assert t("ar", "action.reader_fallback", municipality="Kiruna") in kiruna
+    assert t("ar", "action.reader_local", municipality="Kiruna") not in kiruna
 
 
 def test_a_typo_asks_for_confirmation_with_buttons(tracker_from, domain):
@@ -299,7 +338,8 @@ def test_submit_sends_the_contract_and_shows_the_receipt_code(tracker_from, doma
     }
     text = texts(messages)
     assert "1234 5678 1234 5678" in text and "VU-AB12-CD34" in text
-    assert "سيقرأ المنسق رسالتك." in text
+    assert "سيقرأ المنسق رسالتك." in text  # the service's next_steps: who reads it, for sure
+    assert "Haninge" not in text.split("سيقرأ")[0]  # nothing before it claims who got it
     assert slots(events)["message"] is None  # forgotten once sent
     assert slots(events)["municipality_code"] == "0136"
 

@@ -4,7 +4,12 @@ the first contact and the check-back."""
 import re
 
 import pytest
+from markupsafe import escape
 
+from intake_api import coordinators
+from intake_api.i18n import t
+from intake_api.models import Coordinator
+from tests.intake_api.helpers import intake_body, service_headers
 from vagut.languages import LANGUAGE_CODES
 
 
@@ -67,3 +72,76 @@ def test_a_form_without_a_valid_token_is_refused(client, staff):
     assert answer.status_code == 403 and 'role="alert"' in answer.text
     missing_phone = {**form, "contact_method": "phone"}
     assert client.post("/api/v1/form", data=missing_phone).status_code == 422
+
+
+# ---------------------------------------------------------------- who reads it (issues 11, 16)
+
+
+def _send(client, code: str, lang: str = "sv"):
+    page = client.get(f"/api/v1/form?lang={lang}")
+    form = {
+        "form_token": _token(page.text),
+        "lang": lang,
+        "municipality_code": code,
+        "role": "relative",
+        "concern": "worried_about_child",
+        "age_group": "under_18",
+        "contact_method": "receipt_code",
+        "language": lang,
+    }
+    sent = client.post("/api/v1/form", data=form)
+    assert sent.status_code == 201, sent.text
+    return sent.text
+
+
+def _said(key: str, lang: str, name: str) -> str:
+    """A receipt sentence as the page shows it (escaped, as Jinja does: "Väg ut'un" in Turkish)."""
+    return str(escape(t(f"next_steps.{key}", lang, municipality=name)))
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "tr"])
+def test_the_receipt_says_the_fallback_reads_it_where_nobody_serves_the_municipality(
+    client, staff, lang
+):
+    receipt = _send(client, "2584", lang)  # Kiruna: no coordinator of its own
+    assert _said("received_fallback", lang, "Kiruna") in receipt
+    assert _said("received_local", lang, "Kiruna") not in receipt
+    if lang == "sv":
+        assert "Väg uts nationella samordnare" in receipt
+        assert "samordnare som arbetar med stöd för att lämna kriminalitet i Kiruna" not in receipt
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "tr"])
+def test_the_receipt_names_the_municipalitys_own_coordinator_where_there_is_one(
+    client, staff, lang
+):
+    receipt = _send(client, "0136", lang)  # Haninge: its own coordinator
+    assert _said("received_local", lang, "Haninge") in receipt
+    assert _said("received_fallback", lang, "Haninge") not in receipt
+    if lang == "sv":
+        assert "samordnare som arbetar med stöd för att lämna kriminalitet i Haninge" in receipt
+        assert "nationella samordnare" not in receipt
+
+
+def test_who_reads_it_is_decided_when_it_arrives(client, staff, session):
+    """The database decides, not a list: a coordinator linked to Kiruna today is named today."""
+    assert _said("received_fallback", "sv", "Kiruna") in _send(client, "2584")
+    coordinators.link(session, session.get(Coordinator, staff["haninge"]), "2584")
+    assert _said("received_local", "sv", "Kiruna") in _send(client, "2584")
+
+
+def test_the_api_answer_says_the_same(client, staff):
+    """The chat shows the API's next_steps: it must say the same as the form's receipt."""
+    cases = [("2584", "received_fallback", "Kiruna"), ("0136", "received_local", "Haninge")]
+    for code, key, name in cases:
+        body = intake_body(municipality_code=code)
+        answer = client.post("/api/v1/intakes", json=body, headers=service_headers())
+        assert answer.status_code == 201, answer.text
+        expected = t(f"next_steps.{key}", "sv", municipality=name)
+        assert answer.json()["next_steps"].startswith(expected)
+
+
+def test_the_form_page_does_not_promise_the_municipalitys_own_coordinator(client):
+    page = client.get("/api/v1/form?lang=sv").text
+    assert "Väg uts nationella samordnare" in page
+    assert "första kontakt till kommunen" not in page

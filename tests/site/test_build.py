@@ -1,17 +1,24 @@
 """Checks over the real build output: every page, every language."""
 
+import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from markupsafe import escape
 
+from vagut.i18n import t
 from vagut.languages import LANGUAGE_CODES, LANGUAGES
 from vagut.municipalities import load_municipalities
 
 MUNICIPALITIES = load_municipalities()
 RTL = {lang.code for lang in LANGUAGES if lang.rtl}
+ROOT = Path(__file__).resolve().parents[2]
+_HOOKS_SPEC = importlib.util.spec_from_file_location("site_hooks", ROOT / "hooks" / "site.py")
+HOOKS = importlib.util.module_from_spec(_HOOKS_SPEC)
+_HOOKS_SPEC.loader.exec_module(HOOKS)
 
 
 def page_path(site: Path, lang: str, *parts: str) -> Path:
@@ -125,3 +132,50 @@ def test_the_navigation_does_not_carry_290_municipalities(built_site):
     html = page_path(built_site, "sv", "foraldrar").read_text()
     assert "kommun/kiruna/" not in html
     assert len(html.encode()) < 40_000
+
+
+# ---------------------------------------------------------------- who reads a first contact
+
+
+def _first_contact_text(lang: str, local: bool, name: str) -> str:
+    key = "chat_text_local" if local else "chat_text_fallback"
+    return str(escape(t(f"site.municipality.{key}", lang, name=name)))
+
+
+def test_only_the_municipalities_with_a_verified_leaving_crime_contact_name_their_coordinator():
+    """Today 2 of 290: the intake service's own coordinators serve Haninge and Österåker."""
+    local = sorted(m.name for m in MUNICIPALITIES if HOOKS.has_local_coordinator(m))
+    assert local == ["Haninge", "Österåker"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_a_municipality_page_says_who_reads_a_first_contact(built_site, lang):
+    kiruna = page_path(built_site, lang, "kommun", "kiruna").read_text()
+    assert _first_contact_text(lang, False, "Kiruna") in kiruna
+    assert _first_contact_text(lang, True, "Kiruna") not in kiruna
+    for slug, name in (("haninge", "Haninge"), ("osteraker", "Österåker")):
+        html = page_path(built_site, lang, "kommun", slug).read_text()
+        assert _first_contact_text(lang, True, name) in html
+        assert _first_contact_text(lang, False, name) not in html
+
+
+def test_no_swedish_page_promises_a_coordinator_the_municipality_does_not_have(built_site):
+    pages = {
+        m.name: page_path(built_site, "sv", "kommun", m.slug).read_text() for m in MUNICIPALITIES
+    }
+    fallback = [name for name, html in pages.items() if "Väg uts nationella samordnare" in html]
+    assert len(fallback) == 288 and "Kiruna" in fallback
+    assert all("samordnaren i " not in html for html in pages.values())
+    kiruna = pages["Kiruna"]
+    assert "samordnare som arbetar med stöd för att lämna kriminalitet i Kiruna" not in kiruna
+    haninge = pages["Haninge"]
+    assert "samordnare som arbetar med stöd för att lämna kriminalitet i Haninge" in haninge
+    assert "nationella samordnare" not in haninge
+
+
+@pytest.mark.parametrize("page", ["index", "hjalp"])
+def test_the_guidance_pages_say_the_national_coordinator_passes_it_on(built_site, page):
+    html = built_site / "index.html" if page == "index" else page_path(built_site, "sv", page)
+    text = " ".join(html.read_text().split())  # lines wrapped in the source stay wrapped
+    assert "samordnaren i din kommun" not in text
+    assert "Väg uts nationella samordnare, som skickar den vidare till rätt kommun" in text
