@@ -28,10 +28,10 @@ import httpx
 import pyotp
 from sqlalchemy import select
 
-from intake_api.workspace.auth import FAILED_LOGINS_PER_MINUTE
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from intake_api.workspace.auth import FAILED_LOGINS_PER_MINUTE  # noqa: E402
 
 PASSWORD = "bench-granris-fyrtorn-41"
 

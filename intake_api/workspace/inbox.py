@@ -4,6 +4,7 @@ goal), safe display of what a person wrote, and the audit trail (who did what, t
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,12 +35,21 @@ class Row:
     overdue: bool
 
 
-def overdue(created: dt.datetime, now: dt.datetime) -> bool:
-    """Past the goal of an answer by the end of the next working day (Monday to Friday)."""
-    day = created.date() + dt.timedelta(days=1)
+def answer_due(created: dt.datetime, timezone: str) -> dt.datetime:
+    """The goal: an answer by the end of the next working day (Monday to Friday) after the
+    intake arrived, in local time; as naive UTC. Public holidays are not counted out, so the
+    mark comes early on them, never late."""
+    zone = ZoneInfo(timezone)
+    day = created.replace(tzinfo=dt.UTC).astimezone(zone).date() + dt.timedelta(days=1)
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
-    return now >= dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return end.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def overdue(status: str, created: dt.datetime, now: dt.datetime, timezone: str) -> bool:
+    """Not yet answered, and past the goal."""
+    return status in (Status.new, Status.read) and now >= answer_due(created, timezone)
 
 
 def _mine(me: LoggedIn):
@@ -50,7 +60,12 @@ PAGE_SIZE = 100
 
 
 def rows(
-    session: Session, me: LoggedIn, view: str, now: dt.datetime, page: int | None = 1
+    session: Session,
+    me: LoggedIn,
+    view: str,
+    now: dt.datetime,
+    page: int | None = 1,
+    timezone: str = "Europe/Stockholm",
 ) -> list[Row]:
     """The intakes of the view, unread first, then the oldest first (they wait longest);
     PAGE_SIZE at a time (page None: all of them)."""
@@ -73,7 +88,7 @@ def rows(
             language=intake.language,
             contact_method=intake.contact_method,
             hours_old=int((now - intake.created_hour).total_seconds() // 3600),
-            overdue=intake.status == Status.new and overdue(intake.created_hour, now),
+            overdue=overdue(intake.status, intake.created_hour, now, timezone),
         )
         for intake in session.scalars(query)
     ]

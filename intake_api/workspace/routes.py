@@ -249,7 +249,7 @@ def inbox_page(
 
 
 def _inbox(request, session, settings, current, view, notice=None, n=0, error=None, page=1):
-    rows = inbox.rows(session, current.me, view, utcnow(), page)
+    rows = inbox.rows(session, current.me, view, utcnow(), page, settings.timezone)
     counts = inbox.counts(session, current.me)
     pages = max(1, -(-counts[view] // inbox.PAGE_SIZE))
     others = sorted(directory.municipalities().values(), key=lambda m: m.name)
@@ -270,7 +270,8 @@ def _intake_page(request, session, settings, current, reference, notice=None, er
         request, "intake.html", 400 if error else 200, me=current.me.coordinator,
         intake=detail, view=inbox.view_of(detail), phone=inbox.dialable(detail.phone),
         outcomes=[o.value for o in Outcome], municipalities=others, notice=notice, error=error,
-        overdue=inbox.overdue(detail.created_hour.replace(tzinfo=None), utcnow()),
+        overdue=inbox.overdue(detail.status, detail.created_hour.replace(tzinfo=None), utcnow(),
+                              settings.timezone),
         csrf=auth.csrf_token(settings, current.token), closed=detail.status == Status.closed,
     )  # fmt: skip
 

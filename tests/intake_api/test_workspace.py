@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from intake_api import admin, coordinators, notify
 from intake_api.config import get_settings
 from intake_api.main import app
-from intake_api.models import AuditEvent, Coordinator, OutboxMail
+from intake_api.models import AuditEvent, Coordinator, Intake, OutboxMail
 from intake_api.models import Session as LoginSession
 from intake_api.workspace import auth, inbox
 from tests.intake_api.helpers import PASSWORDS, intake_body, service_headers
@@ -567,3 +567,35 @@ def test_a_closed_intake_opens_again_when_the_person_writes(browser, secrets):
     inbox = browser.get("/workspace/").text
     assert reference in inbox and "oläst" in inbox
     assert "Hallå igen" in browser.get(f"/workspace/intake/{reference}").text
+
+
+# ---------------------------------------------------------------- the response clock
+
+
+@pytest.mark.parametrize(
+    ("arrived_utc", "due_utc"),
+    [
+        # Friday 15:00 in Stockholm (winter, UTC+1): due by the end of Monday, local time.
+        (dt.datetime(2026, 12, 4, 14), dt.datetime(2026, 12, 7, 23)),
+        # Tuesday 23:30 local (22:30 UTC): due by the end of Wednesday.
+        (dt.datetime(2026, 12, 8, 22, 30), dt.datetime(2026, 12, 9, 23)),
+        # Sunday: the next working day is Monday.
+        (dt.datetime(2026, 6, 14, 10), dt.datetime(2026, 6, 15, 22)),  # summer, UTC+2
+    ],
+)
+def test_the_answer_is_due_by_the_end_of_the_next_working_day_in_local_time(arrived_utc, due_utc):
+    assert inbox.answer_due(arrived_utc, "Europe/Stockholm") == due_utc
+    assert not inbox.overdue("read", arrived_utc, due_utc - dt.timedelta(minutes=1),
+                             "Europe/Stockholm")  # fmt: skip
+    assert inbox.overdue("read", arrived_utc, due_utc, "Europe/Stockholm")
+    assert not inbox.overdue("answered", arrived_utc, due_utc, "Europe/Stockholm")
+
+
+def test_an_unanswered_intake_past_the_goal_is_marked(browser, secrets, session):
+    reference = submit_intake(browser)["reference"]
+    session.execute(update(Intake).values(created_hour=dt.datetime(2026, 1, 2, 9)))
+    session.commit()
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    assert "svar dröjer" in browser.get("/workspace/").text
+    assert "Målet är att svara senast nästa arbetsdag" in browser.get(
+        f"/workspace/intake/{reference}").text  # fmt: skip
