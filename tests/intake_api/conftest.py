@@ -1,17 +1,21 @@
 """Real components only: SQLite files, a throwaway PostgreSQL cluster, an aiosmtpd server."""
 
 import glob
+import logging
 import os
 import pwd
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -20,6 +24,7 @@ from intake_api.config import Settings, get_settings
 from intake_api.db import get_engine, get_sessionmaker, migrate
 from intake_api.main import app
 from intake_api.models import Coordinator
+from intake_api.server import uvicorn_config
 from intake_api.workspace import auth
 from tests.intake_api.helpers import PASSWORDS, RECOVERY_CODES, free_port, make_settings
 
@@ -202,3 +207,39 @@ def smtp(settings: Settings) -> Iterator[mailcatcher.MailCatcher]:
         yield catcher
     finally:
         controller.stop()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter("%(name)s %(message)s").format(record))
+
+
+@pytest.fixture
+def live_server(client, settings):
+    """A real uvicorn on loopback, configured as in production (intake_api.server)."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn_config(app=app, port=port, log_level="debug"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    # Listen to everything after uvicorn configured logging: every logger, every level.
+    collector = _Collect()
+    logging.getLogger().addHandler(collector)
+    logging.getLogger("uvicorn.access").addHandler(collector)
+    previous = logging.getLogger().level
+    logging.getLogger().setLevel(logging.DEBUG)
+    try:
+        yield f"http://127.0.0.1:{port}", collector
+    finally:
+        logging.getLogger().setLevel(previous)
+        logging.getLogger().removeHandler(collector)
+        logging.getLogger("uvicorn.access").removeHandler(collector)
+        server.should_exit = True
+        thread.join(10)

@@ -2,19 +2,12 @@
 nowhere in the database (SQLite files, a pg_dump), the mail, or the logs of a real uvicorn."""
 
 import datetime as dt
-import logging
-import threading
-import time
 
 import httpx
-import pytest
-import uvicorn
 from sqlalchemy import text
 
 from intake_api import worker
-from intake_api.main import app
-from intake_api.server import uvicorn_config
-from tests.intake_api.helpers import free_port, intake_body, login, mail_text, service_headers
+from tests.intake_api.helpers import intake_body, login, mail_text, service_headers
 
 CANARY_MESSAGE = "kanariefagel-meddelande-7f3a9"
 CANARY_PHONE = "+46 70 173 49 56"
@@ -32,42 +25,6 @@ CANARIES = [
     CANARY_AGENT,
     "canary-ua-51d",
 ]
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(logging.Formatter("%(name)s %(message)s").format(record))
-
-
-@pytest.fixture
-def live_server(client, settings):
-    """A real uvicorn on loopback, configured as in production (intake_api.server)."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(app=app, port=port, log_level="debug"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    # Listen to everything after uvicorn configured logging: every logger, every level.
-    collector = _Collect()
-    logging.getLogger().addHandler(collector)
-    logging.getLogger("uvicorn.access").addHandler(collector)
-    previous = logging.getLogger().level
-    logging.getLogger().setLevel(logging.DEBUG)
-    try:
-        yield f"http://127.0.0.1:{port}", collector
-    finally:
-        logging.getLogger().setLevel(previous)
-        logging.getLogger().removeHandler(collector)
-        logging.getLogger("uvicorn.access").removeHandler(collector)
-        server.should_exit = True
-        thread.join(10)
 
 
 def test_canaries_are_nowhere_in_database_mail_or_logs(
