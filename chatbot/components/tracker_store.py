@@ -22,9 +22,14 @@ from typing import Any, Iterable, Optional, Text, Tuple
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 SWEEP_EVERY_SECONDS = 60
+# What a person wrote that the chat must not keep once it has served: the first contact's
+# message and phone number (once sent or cancelled) and the receipt code (once used).
+SECRET_SLOTS = ("message", "phone", "receipt_code")
+FORGOTTEN = "[…]"
 
 
 def freeze_startup_objects() -> None:
@@ -61,6 +66,7 @@ class ExpiringMemoryTrackerStore(TrackerStore):
         return self.domain.session_config.session_expiration_time * 60
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        forget_used_secrets(tracker)
         await self.stream_events(tracker)
         self._trackers.pop(tracker.sender_id, None)
         self._trackers[tracker.sender_id] = (self._clock(), tracker)
@@ -105,3 +111,46 @@ class ExpiringMemoryTrackerStore(TrackerStore):
             self._sweeper = loop.call_later(SWEEP_EVERY_SECONDS, sweep) if self._trackers else None
 
         self._sweeper = loop.call_later(SWEEP_EVERY_SECONDS, sweep)
+
+
+def forget_used_secrets(tracker: DialogueStateTracker) -> None:
+    """Once a secret slot has been emptied (the actions do it when the contact is sent or
+    cancelled, and when a receipt code has been used), its value is also taken out of the
+    conversation's events: the message that gave it, the slot events that held it, and any bot
+    reply that repeated it (the summary). Policies read intents, actions and slots, not old
+    text, so what the chat does next is unchanged."""
+    for slot in SECRET_SLOTS:
+        if tracker.get_slot(slot) is not None:
+            continue  # still in use (the form is being filled in)
+        values = _values_held(tracker, slot)
+        if values:
+            _blank_events(tracker, slot, values)
+
+
+def _values_held(tracker: DialogueStateTracker, slot: str) -> set:
+    return {
+        event.value
+        for event in tracker.events
+        if isinstance(event, SlotSet) and event.key == slot and isinstance(event.value, str)
+        and event.value and event.value != FORGOTTEN
+    }  # fmt: skip
+
+
+def _blank_events(tracker: DialogueStateTracker, slot: str, values: set) -> None:
+    for event in tracker.events:
+        if isinstance(event, SlotSet) and event.key == slot and event.value in values:
+            event.value = FORGOTTEN
+        elif isinstance(event, (UserUttered, BotUttered)) and _holds(event.text, values):
+            event.text = FORGOTTEN
+            if isinstance(event, UserUttered) and isinstance(event.parse_data, dict):
+                event.parse_data["text"] = FORGOTTEN
+            if isinstance(event, BotUttered) and isinstance(event.data, dict):
+                event.data = {key: value for key, value in event.data.items()
+                              if not _holds(str(value), values)}  # fmt: skip
+
+
+def _holds(text: Optional[str], values: set) -> bool:
+    if not text:
+        return False
+    squeezed = "".join(text.split())
+    return any(value in text or "".join(value.split()) in squeezed for value in values)

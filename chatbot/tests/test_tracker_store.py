@@ -117,3 +117,32 @@ def test_the_first_message_moves_the_loaded_server_out_of_the_collectors_way(ras
         assert gc.get_freeze_count() == frozen  # once, not on every message
     finally:
         gc.unfreeze()
+
+
+def test_a_sent_message_and_a_used_receipt_code_leave_the_conversation(rasa_domain):
+    from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from components.tracker_store import ExpiringMemoryTrackerStore
+
+    secret = "Min bror vill ut ur gänget"
+    code = "7622 2269 3314 8495"
+    t = DialogueStateTracker.from_events("c", [], slots=rasa_domain.slots)
+    t.update(UserUttered("hej"))
+    t.update(UserUttered(secret, intent={"name": "inform", "confidence": 1.0}))
+    t.update(SlotSet("message", secret))
+    t.update(BotUttered(f"Det här skickas:\nMeddelande: {secret}\nSka jag skicka det?"))
+    t.update(UserUttered(code))
+    t.update(SlotSet("receipt_code", "7622226933148495"))
+
+    async def save():
+        await ExpiringMemoryTrackerStore(rasa_domain).save(t)
+
+    asyncio.run(save())  # the form is still filling in: nothing is taken away yet
+    assert secret in str(t.as_dialogue().as_dict())
+    t.update(SlotSet("message", None))  # sent
+    t.update(SlotSet("receipt_code", None))  # used
+    asyncio.run(save())
+    kept = str(t.as_dialogue().as_dict())
+    assert secret not in kept and "7622" not in kept and "8495" not in kept
+    assert "hej" in kept  # what held no secret stays
