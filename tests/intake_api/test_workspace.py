@@ -599,3 +599,22 @@ def test_an_unanswered_intake_past_the_goal_is_marked(browser, secrets, session)
     assert "svar dröjer" in browser.get("/workspace/").text
     assert "Målet är att svara senast nästa arbetsdag" in browser.get(
         f"/workspace/intake/{reference}").text  # fmt: skip
+
+
+def test_every_action_on_another_municipalitys_intake_is_404(browser, secrets):
+    theirs = submit_intake(browser, municipality_code="0117")["reference"]
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    csrf = csrf_of(browser.get("/workspace/"))
+    for action, data in (("reply", {"text": "x"}), ("close", {"outcome": "other"}),
+                         ("handover", {"municipality_code": "0136"})):  # fmt: skip
+        answer = browser.post(f"/workspace/intake/{theirs}/{action}", data={**data, "csrf": csrf})
+        assert answer.status_code == 404, action
+    assert browser.get(f"/workspace/intake/{theirs}").status_code == 404
+
+
+def test_a_session_ends_after_eight_hours_even_when_busy(browser, secrets, session):
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=1)
+    session.execute(update(LoginSession).values(expires_at=past))
+    session.commit()
+    assert browser.get("/workspace/").status_code == 303
