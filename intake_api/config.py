@@ -76,6 +76,17 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         return _comma_separated(value)
 
+    @field_validator("workspace_url")
+    @classmethod
+    def _workspace_over_https(cls, value: str) -> str:
+        """Links are built as <workspace_url>workspace/...: one trailing slash. The session
+        cookie is Secure, so browsers keep it only over https, or plain http on loopback."""
+        value = value.rstrip("/") + "/"
+        loopback = value.startswith(("http://127.0.0.1", "http://localhost"))
+        if not (value.startswith("https://") or loopback):
+            raise ValueError("INTAKE_WORKSPACE_URL must be https:// (or http:// on 127.0.0.1)")
+        return value
+
     @model_validator(mode="after")
     def _no_placeholders_outside_development(self) -> Self:
         if self.environment == "development":

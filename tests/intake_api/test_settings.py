@@ -34,3 +34,14 @@ def test_production_defaults_are_the_strong_ones():
     assert defaults.wrong_code_delay_seconds >= 1
     assert defaults.retention_days == 90
     assert defaults.pow_difficulty_bits >= 16
+
+
+def test_the_workspace_address_is_https_or_loopback_and_ends_with_one_slash():
+    assert Settings(workspace_url="https://samordnare.example.org").workspace_url == (
+        "https://samordnare.example.org/"
+    )
+    assert (
+        Settings(workspace_url="http://127.0.0.1:8001/").workspace_url == "http://127.0.0.1:8001/"
+    )
+    with pytest.raises(ValueError, match="https"):
+        Settings(workspace_url="http://samordnare.example.org/")
