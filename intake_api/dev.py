@@ -85,6 +85,7 @@ def main() -> None:
         made = _demo_coordinators(session, settings)
     if made:
         # Printed once, when made, and kept beside the development database only.
+        logins.parent.mkdir(parents=True, exist_ok=True)
         logins.write_text("".join(made), encoding="utf-8")
         logins.chmod(0o600)
 
