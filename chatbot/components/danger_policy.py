@@ -38,6 +38,7 @@ PAUSED = "paused"
 # What can be paused, and the action that brings it back.
 RESUME = {"contact_form": "contact_form", "checkback_form": "checkback_form",
           "summary": "action_contact_summary"}
+MAX_MESSAGE = 4000  # as the form (actions/contact_form.py) and the intake service accept
 SUMMARY_SLOTS = ("role", "municipality_code", "concern", "age_group", "contact_method", "message")
 # Inside the window these are answered as usual: a place (the local contact ends with 112 too),
 # a button's choice, stopping, leaving, thanks, and checking back for an answer.
@@ -126,12 +127,25 @@ def _pause(tracker: DialogueStateTracker) -> List[Event]:
     """Stop what was asking (a form), keeping every answer, and remember what to go back to."""
     loop = tracker.active_loop_name
     if loop in RESUME:
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(PAUSED, loop)]
+        paused = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(PAUSED, loop)]
+        return paused + _kept_as_the_message(tracker, loop)
     if tracker.get_slot(PAUSED) in RESUME:
         return []
     if all(tracker.get_slot(slot) is not None for slot in SUMMARY_SLOTS):
         return [SlotSet(PAUSED, "summary")]  # the summary, or the change step after it
     return []
+
+
+def _kept_as_the_message(tracker: DialogueStateTracker, loop: Optional[Text]) -> List[Event]:
+    """Asked for their message, the person wrote one that reads as danger (or that the
+    classifier took for it): after 112 it is kept as the message, so that going on does not
+    ask them to write it again. They see it in the summary before anything is sent."""
+    if loop != "contact_form" or tracker.get_slot(REQUESTED_SLOT) != "message":
+        return []
+    text = (tracker.latest_message.text or "").strip() if tracker.latest_message else ""
+    if not text or text.startswith("/") or len(text) > MAX_MESSAGE:
+        return []
+    return [SlotSet("message", text)]
 
 
 def _bot_action_before(tracker: DialogueStateTracker) -> Optional[Text]:

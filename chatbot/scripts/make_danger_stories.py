@@ -6,6 +6,7 @@ not the training data's. Run it after changing the form's steps:
     python scripts/make_danger_stories.py
 """
 
+import json
 from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent.parent / "tests/conversations/test_danger_steps.yml"
@@ -49,12 +50,15 @@ def action(name: str) -> str:
     return f"  - action: {name}\n"
 
 
-def danger_turn(lang: str, self_harm: bool, paused: str, loop_was_active: bool) -> str:
+def danger_turn(lang: str, self_harm: bool, paused: str, loop_was_active: bool,
+                kept_as_message: bool = False) -> str:
     text = DANGER[lang][1 if self_harm else 0]
     out = user(text, "danger", self_harm)
     if loop_was_active:
         out += "  - active_loop: null\n" + slot("requested_slot", "null")
     out += slot("paused", paused)
+    if kept_as_message:  # asked for the message, the person wrote this: it is kept
+        out += slot("message", json.dumps(text, ensure_ascii=False))
     out += action("utter_danger_self_harm" if self_harm else "utter_danger")
     return out + action("utter_danger_resume")
 
@@ -68,10 +72,15 @@ def form_story(lang: str, step: int) -> str:
     for name, intent, text, value in STEPS[:step]:
         out += user(text, intent) + action("contact_form") + slot(name, value)
         out += slot("requested_slot", STEPS[STEPS.index((name, intent, text, value)) + 1][0])
-    out += danger_turn(lang, self_harm, "contact_form", loop_was_active=True)
+    at_message = asked == "message"
+    out += danger_turn(lang, self_harm, "contact_form", loop_was_active=True,
+                       kept_as_message=at_message)
     # The policy clears `paused` as it brings the form back (an event applied before the form
     # runs); a story lists it after the action, where the replay does not see it too early.
     out += user("/resume", "resume") + action("contact_form") + slot("paused", "null")
+    if at_message:  # nothing left to ask: on to the summary, the message as written
+        out += "  - active_loop: null\n" + action("action_contact_summary")
+        return out
     out += "  - active_loop: contact_form\n" + slot("requested_slot", asked)
     return out
 

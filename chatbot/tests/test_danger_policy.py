@@ -137,6 +137,15 @@ def test_danger_at_every_step_wins_over_the_form(model, asked):
     assert action == "utter_danger"
 
 
+def test_a_message_that_reads_as_danger_is_kept_as_the_message(model):
+    chat = in_form(model, "message").user("han har en kniv och hotar min son", "danger")
+    assert chat.run() == "utter_danger"
+    assert chat.tracker().get_slot("message") == "han har en kniv och hotar min son"
+    chat = in_form(model, "role").user("han har en kniv", "danger")
+    chat.run()
+    assert chat.tracker().get_slot("message") is None  # only the message step keeps it
+
+
 def test_danger_while_checking_back_pauses_it(model):
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
 
