@@ -31,7 +31,7 @@ from intake_api.clock import utcnow
 from intake_api.config import Settings, get_settings
 from intake_api.db import get_sessionmaker, migrate
 from intake_api.models import Assignment, AuditEvent, Coordinator
-from intake_api.workspace import auth, proposals
+from intake_api.workspace import auth, inbox, proposals
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,9 +93,7 @@ def _find(session: Session, username: str) -> Coordinator:
 
 def _audit(session: Session, action: str, username: str) -> None:
     """The admin's own actions go in the trail too (the account acted on as the detail)."""
-    hour = utcnow().replace(minute=0, second=0, microsecond=0)
-    session.add(AuditEvent(username="admin", action=action, detail=username, hour=hour))
-    session.commit()
+    inbox.record(session, "admin", action, detail=username)
 
 
 def _create(session: Session, settings: Settings, args: argparse.Namespace) -> None:

@@ -12,13 +12,12 @@ import smtplib
 import threading
 from email.message import EmailMessage
 from email.utils import make_msgid
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from intake_api import limits, notify
-from intake_api.clock import utcnow
+from intake_api.clock import local_to_utc, next_working_day, utcnow
 from intake_api.config import Settings, get_settings
 from intake_api.db import get_sessionmaker
 from intake_api.models import Intake, OutboxMail, Status
@@ -119,15 +118,9 @@ def _connect(settings: Settings) -> smtplib.SMTP:
 
 
 def next_working_day_start(moment: dt.datetime, settings: Settings) -> dt.datetime:
-    """08:00 local time on the first weekday after `moment` (UTC, naive), as naive UTC.
-    Public holidays are not counted out: a reminder on one is early, never late."""
-    zone = ZoneInfo(settings.timezone)
-    local = moment.replace(tzinfo=dt.UTC).astimezone(zone)
-    day = local.date() + dt.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    start = dt.datetime.combine(day, dt.time(settings.working_day_starts_hour), tzinfo=zone)
-    return start.astimezone(dt.UTC).replace(tzinfo=None)
+    """08:00 local time on the first weekday after `moment` (UTC, naive), as naive UTC."""
+    day = next_working_day(moment, settings.timezone)
+    return local_to_utc(day, dt.time(settings.working_day_starts_hour), settings.timezone)
 
 
 def queue_reminders(session: Session, settings: Settings, now: dt.datetime | None = None) -> int:

@@ -4,13 +4,12 @@ goal), safe display of what a person wrote, and the audit trail (who did what, t
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake_api import directory
-from intake_api.clock import utcnow
+from intake_api.clock import hour_of, local_to_utc, next_working_day, utcnow
 from intake_api.coordinators import LoggedIn
 from intake_api.models import AuditEvent, Intake, IntakeDetail, IntakeKey, Status
 
@@ -37,14 +36,9 @@ class Row:
 
 def answer_due(created: dt.datetime, timezone: str) -> dt.datetime:
     """The goal: an answer by the end of the next working day (Monday to Friday) after the
-    intake arrived, in local time; as naive UTC. Public holidays are not counted out, so the
-    mark comes early on them, never late."""
-    zone = ZoneInfo(timezone)
-    day = created.replace(tzinfo=dt.UTC).astimezone(zone).date() + dt.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return end.astimezone(dt.UTC).replace(tzinfo=None)
+    intake arrived, in local time; as naive UTC."""
+    day = next_working_day(created, timezone)
+    return local_to_utc(day + dt.timedelta(days=1), dt.time(), timezone)
 
 
 def overdue(status: str, created: dt.datetime, now: dt.datetime, timezone: str) -> bool:
@@ -121,19 +115,14 @@ def dialable(phone: str | None) -> str | None:
     return "".join(ch for ch in phone if unicodedata.category(ch) not in ("Cf", "Cc", "Zs"))
 
 
-def audit(session: Session, me: LoggedIn, action: str, reference: str | None,
-          detail: str | None = None) -> None:  # fmt: skip
-    session.add(
-        AuditEvent(
-            username=me.coordinator.username,
-            action=action,
-            reference=reference,
-            detail=detail,
-            hour=utcnow().replace(minute=0, second=0, microsecond=0),
-        )
-    )
+def record(session: Session, username: str, action: str, reference: str | None = None,
+           detail: str | None = None) -> None:  # fmt: skip
+    """One line of the audit trail: who, what, which reference, to the hour. Never content."""
+    session.add(AuditEvent(username=username, action=action, reference=reference, detail=detail,
+                           hour=hour_of(utcnow())))  # fmt: skip
     session.commit()
 
 
-def audit_trail(session: Session, limit: int = 500) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.hour.desc()).limit(limit)))
+def audit(session: Session, me: LoggedIn, action: str, reference: str | None,
+          detail: str | None = None) -> None:  # fmt: skip
+    record(session, me.coordinator.username, action, reference, detail)

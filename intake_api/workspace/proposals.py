@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from intake_api import directory
-from intake_api.clock import utcnow
+from intake_api.clock import hour_of, utcnow
 from intake_api.coordinators import LoggedIn
 from intake_api.models import ContactProposal
 from vagut.municipalities import Contact, Serves
@@ -81,7 +81,7 @@ def submit(session: Session, me: LoggedIn, code: str, form: dict[str, str]) -> l
             source_title=contact.source.title,
             source_date=str(contact.source.date),
             note=(form.get("note") or "").strip()[:1000] or None,
-            hour=utcnow().replace(minute=0, second=0, microsecond=0),
+            hour=hour_of(utcnow()),
         )
     )
     session.commit()
