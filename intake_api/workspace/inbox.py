@@ -58,8 +58,8 @@ def rows(
     me: LoggedIn,
     view: str,
     now: dt.datetime,
+    timezone: str,
     page: int | None = 1,
-    timezone: str = "Europe/Stockholm",
 ) -> list[Row]:
     """The intakes of the view, unread first, then the oldest first (they wait longest);
     PAGE_SIZE at a time (page None: all of them)."""

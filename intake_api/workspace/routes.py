@@ -69,11 +69,35 @@ def _safe_next(next_path: str | None) -> str:
     return "/workspace/"
 
 
-def _set_session_cookie(response: Response, token: str, settings) -> None:
-    response.set_cookie(
-        COOKIE, token, max_age=settings.session_hours * 3600, path="/", secure=True,
-        httponly=True, samesite="strict",
-    )  # fmt: skip
+COOKIE_FLAGS = {"path": "/", "secure": True, "httponly": True, "samesite": "strict"}
+
+
+def _signed_in(target: str, token: str, settings) -> Response:
+    """To `target` with the new session's cookie; the login form's token has served."""
+    response = _redirect(target)
+    response.set_cookie(COOKIE, token, max_age=settings.session_hours * 3600, **COOKIE_FLAGS)
+    response.delete_cookie(LOGIN_COOKIE, **COOKIE_FLAGS)
+    return response
+
+
+def _with_login_token(request: Request, template: str, status: int, **context) -> Response:
+    """A form that starts a session (login, the enrolment link): its token goes in the form
+    and in a cookie, and a post from another site has neither."""
+    token = auth.new_login_token()
+    response = _page(request, template, status, login_token=token, **context)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=1800, **COOKIE_FLAGS)
+    return response
+
+
+def _password_problem(password: str, repeated: str, username: str) -> str | None:
+    if password != repeated:
+        return "differ"
+    return passwords.problem(password, username)
+
+
+@cache
+def _municipalities_by_name() -> tuple:
+    return tuple(sorted(directory.municipalities().values(), key=lambda m: m.name))
 
 
 def _require(
@@ -128,12 +152,8 @@ def _login_form(
     request: Request, settings, next_path: str, error: str | None = None, wait: int = 0,
     status: int = 200,
 ) -> Response:  # fmt: skip
-    token = auth.new_login_token()
-    response = _page(request, "login.html", status, next=next_path, login_token=token,
-                     error=error, wait=wait)  # fmt: skip
-    response.set_cookie(LOGIN_COOKIE, token, max_age=1800, path="/", secure=True, httponly=True,
-                        samesite="strict")  # fmt: skip
-    return response
+    return _with_login_token(request, "login.html", status, next=next_path, error=error,
+                             wait=wait)  # fmt: skip
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -157,10 +177,7 @@ def login(
         return _login_form(request, settings, _safe_next(next_path), refused.reason,
                            refused.wait_seconds, status)  # fmt: skip
     target = "/workspace/enrol" if new.enrolling else _safe_next(next_path)
-    response = _redirect(target)
-    _set_session_cookie(response, new.token, settings)
-    response.delete_cookie(LOGIN_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
-    return response
+    return _signed_in(target, new.token, settings)
 
 
 @router.post("/logout")
@@ -174,7 +191,7 @@ def logout(
     _check_csrf(settings, current, csrf)
     auth.logout(session, current.token)
     response = _redirect("/workspace/login")
-    response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    response.delete_cookie(COOKIE, **COOKIE_FLAGS)
     return response
 
 
@@ -249,10 +266,10 @@ def inbox_page(
 
 
 def _inbox(request, session, settings, current, view, notice=None, n=0, error=None, page=1):
-    rows = inbox.rows(session, current.me, view, utcnow(), page, settings.timezone)
+    rows = inbox.rows(session, current.me, view, utcnow(), settings.timezone, page)
     counts = inbox.counts(session, current.me)
     pages = max(1, -(-counts[view] // inbox.PAGE_SIZE))
-    others = sorted(directory.municipalities().values(), key=lambda m: m.name)
+    others = _municipalities_by_name()
     return _page(request, "inbox.html", 400 if error else 200, me=current.me.coordinator,
                  rows=rows, view=view, counts=counts, notice=notice, page=page, pages=pages,
                  n=n, error=error, municipalities=others,
@@ -262,10 +279,7 @@ def _inbox(request, session, settings, current, view, notice=None, n=0, error=No
 def _intake_page(request, session, settings, current, reference, notice=None, error=None):
     detail = _domain(coordinators.read_intake, session, current.me, reference)
     inbox.audit(session, current.me, "opened", reference)
-    others = sorted(
-        (m for m in directory.municipalities().values() if m.code != detail.municipality.code),
-        key=lambda m: m.name,
-    )
+    others = [m for m in _municipalities_by_name() if m.code != detail.municipality.code]
     return _page(
         request, "intake.html", 400 if error else 200, me=current.me.coordinator,
         intake=detail, view=inbox.view_of(detail), phone=inbox.dialable(detail.phone),
@@ -346,13 +360,8 @@ def welcome_page(request: Request, token: str, session: SessionDep, settings: Se
 
 
 def _welcome_form(request, token, username, error=None, status=200) -> Response:
-    login_token = auth.new_login_token()
-    response = _page(request, "welcome.html", status, token=token, username=username,
-                     login_token=login_token, error=error,
-                     min_length=passwords.MIN_LENGTH)  # fmt: skip
-    response.set_cookie(LOGIN_COOKIE, login_token, max_age=1800, path="/", secure=True,
-                        httponly=True, samesite="strict")  # fmt: skip
-    return response
+    return _with_login_token(request, "welcome.html", status, token=token, username=username,
+                             error=error, min_length=passwords.MIN_LENGTH)  # fmt: skip
 
 
 @router.post("/welcome/{token}", response_class=HTMLResponse)
@@ -372,17 +381,14 @@ def welcome(
     username = coordinator.username
     if not auth.same_login_token(login_cookie, login_token):
         return _welcome_form(request, token, username, "expired", 403)
-    problem = "differ" if password != repeated else passwords.problem(password, username)
+    problem = _password_problem(password, repeated, username)
     if problem:
         return _welcome_form(request, token, username, problem, 400)
     try:
         new = auth.accept_invitation(session, settings, token, password)
     except auth.LoginRefused:
         return _error_page(request, 404, "invitation")
-    response = _redirect("/workspace/enrol")
-    _set_session_cookie(response, new.token, settings)
-    response.delete_cookie(LOGIN_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
-    return response
+    return _signed_in("/workspace/enrol", new.token, settings)
 
 
 # ---------------------------------------------------------------- the account
@@ -417,9 +423,7 @@ def change_password(
     if isinstance(current, Response):
         return current
     _check_csrf(settings, current, csrf)
-    problem = (
-        "differ" if new != repeated else passwords.problem(new, current.me.coordinator.username)
-    )
+    problem = _password_problem(new, repeated, current.me.coordinator.username)
     if problem:
         return _account(request, settings, current, error=f"password_{problem}")
     if not auth.fresh_code_ok(session, current, code):
@@ -465,8 +469,11 @@ def hand_over_all(
     _check_csrf(settings, current, csrf)
     if not auth.fresh_code_ok(session, current, code):
         return _inbox(request, session, settings, current, "open", error="code")
-    references = [r.reference for r in inbox.rows(session, current.me, "open", utcnow(), None)]
-    references += [r.reference for r in inbox.rows(session, current.me, "answered", utcnow(), None)]
+    references = [
+        row.reference
+        for view in ("open", "answered")
+        for row in inbox.rows(session, current.me, view, utcnow(), settings.timezone, None)
+    ]
     for reference in references:
         _domain(coordinators.hand_over, session, settings, current.me, reference,
                 municipality_code)  # fmt: skip
