@@ -329,6 +329,34 @@ def quick_exit_in_the_middle_of_the_chat(page: Page, site: str, prefix: str, slu
 # ---------------------------------------------------------------- the journey
 
 
+def reads_the_reply_and_writes_again(
+    browser, record, who, locale, page_url, code, reference, reply_text, followup
+):
+    """In a new browser context, the relative checks back in the chat and on the no-JS page,
+    reads the reply, and writes a follow-up. Returns the context and its page."""
+    context = browser_context(browser, record, who, locale)
+    page = context.new_page()
+    page.goto(page_url)
+    open_chat(page)
+    lang = locale.split("-")[0]
+    answer = check_back_in_chat(page, lang, code)
+    assert reference in answer and reply_text in answer, answer
+    record.check_backs.append({"sender": sender_id(page), "code": code})
+    check_back_without_javascript(page, lang, code)
+    expect(page.locator("article.message.coordinator")).to_contain_text(reply_text)
+    write_followup(page, followup)
+    return context, page
+
+
+def sees_the_followup(desk, intake_service, reference, followup):
+    """The coordinator finds the intake unread again (the person wrote since) and reads it."""
+    desk.goto(f"{intake_service.url}/workspace/")
+    row = inbox_row(desk, reference)
+    expect(row).to_have_class(re.compile(r"\bunread\b"))
+    row.get_by_role("link", name=reference).click()
+    expect(desk.locator("article.message.person").last).to_contain_text(followup)
+
+
 def test_the_anonymous_first_contact_journey(
     browser, site_url, chatbot, intake_service, accounts, record
 ):
@@ -371,23 +399,12 @@ def test_the_anonymous_first_contact_journey(
     ar_reply = f"شكرًا لتواصلك. يمكن لأخيك أن يتصل بنا على الرقم 08-606 70 50. {MARK}"
     reply(haninge_page, ar_reply)
 
-    again = browser_context(browser, record, "relative ar, later", "ar")
-    page = again.new_page()
-    page.goto(f"{site_url}/ar/kommun/haninge/")
-    open_chat(page)
-    answer = check_back_in_chat(page, "ar", code)
-    assert reference in answer and ar_reply in answer, answer
-    record.check_backs.append({"sender": sender_id(page), "code": code})
-    check_back_without_javascript(page, "ar", code)
-    expect(page.locator("article.message.coordinator")).to_contain_text(ar_reply)
     ar_followup = f"شكرًا! سيتصل بكم أخي يوم الإثنين. {MARK}"
-    write_followup(page, ar_followup)
-
-    haninge_page.goto(f"{intake_service.url}/workspace/")
-    row = inbox_row(haninge_page, reference)
-    expect(row).to_have_class(re.compile(r"\bunread\b"))  # the person wrote since it was read
-    row.get_by_role("link", name=reference).click()
-    expect(haninge_page.locator("article.message.person").last).to_contain_text(ar_followup)
+    again, page = reads_the_reply_and_writes_again(
+        browser, record, "relative ar, later", "ar", f"{site_url}/ar/kommun/haninge/", code,
+        reference, ar_reply, ar_followup,
+    )  # fmt: skip
+    sees_the_followup(haninge_page, intake_service, reference, ar_followup)
 
     quick_exit_in_the_middle_of_the_chat(page, site_url, "/ar", "haninge", "ar", record)
     again.close()
@@ -428,23 +445,12 @@ def test_the_anonymous_first_contact_journey(
     sv_reply = f"Hej! Välkommen att ringa oss på 08-540 81 180, vi kan ses i veckan. {MARK}"
     reply(desk, sv_reply)
 
-    again = browser_context(browser, record, "relative sv, later", "sv-SE")
-    page = again.new_page()
-    page.goto(f"{site_url}/kommun/osteraker/")
-    open_chat(page)
-    answer = check_back_in_chat(page, "sv", code)
-    assert reference in answer and sv_reply in answer, answer
-    record.check_backs.append({"sender": sender_id(page), "code": code})
-    check_back_without_javascript(page, "sv", code)
-    expect(page.locator("article.message.coordinator")).to_contain_text(sv_reply)
     sv_followup = f"Tack, han ringer er på måndag. {MARK}"
-    write_followup(page, sv_followup)
-
-    desk.goto(f"{intake_service.url}/workspace/")
-    row = inbox_row(desk, reference)
-    expect(row).to_have_class(re.compile(r"\bunread\b"))
-    row.get_by_role("link", name=reference).click()
-    expect(desk.locator("article.message.person").last).to_contain_text(sv_followup)
+    again, page = reads_the_reply_and_writes_again(
+        browser, record, "relative sv, later", "sv-SE", f"{site_url}/kommun/osteraker/", code,
+        reference, sv_reply, sv_followup,
+    )  # fmt: skip
+    sees_the_followup(desk, intake_service, reference, sv_followup)
 
     quick_exit_in_the_middle_of_the_chat(page, site_url, "", "osteraker", "sv", record)
     again.close()
