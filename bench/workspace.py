@@ -34,6 +34,9 @@ sys.path.insert(0, str(ROOT))
 from intake_api.workspace.auth import FAILED_LOGINS_PER_MINUTE  # noqa: E402
 
 PASSWORD = "bench-granris-fyrtorn-41"
+PERSON = {"municipality_code": "0136", "role": "self", "concern": "leaving_crime",
+          "age_group": "adult", "language": "sv", "contact_method": "receipt_code",
+          "message": "Jag vill ut, hur gör jag?"}  # fmt: skip
 
 
 def free_port() -> int:
@@ -69,7 +72,7 @@ def prepare(intakes: int) -> tuple[str, list[str]]:
         for number in range(intakes):
             data = IntakeCreate(**body, message=f"Meddelande nummer {number}")
             intake_domain.create_intake(session, cheap, data)
-    return secret, codes[:9]
+    return secret, codes
 
 
 def serve(port: int) -> threading.Thread:
@@ -116,8 +119,9 @@ def summary(took: list[float]) -> str:
     return f"median {statistics.median(ms):6.1f} ms, p95 {p95:6.1f} ms (n={len(ms)})"
 
 
-def flood(base: str, seconds: float, threads: int) -> tuple[dict[int, int], list[float]]:
-    """Wrong logins from `threads` clients; meanwhile an unrelated request is timed."""
+def flood(base: str, seconds: float, threads: int, real_code: str) -> dict:
+    """Wrong logins from `threads` clients. Meanwhile: an unrelated request is timed, a person
+    sends first contacts and checks back, and the real coordinator logs in (once, halfway)."""
     stop = time.monotonic() + seconds
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -141,16 +145,42 @@ def flood(base: str, seconds: float, threads: int) -> tuple[dict[int, int], list
     workers = [threading.Thread(target=guess, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
-    unrelated = []
+    figures = {"unrelated": [], "intakes": {}, "check_backs": {}, "real_login": None}
+    halfway = time.monotonic() + seconds / 2
+    person = {"Authorization": f"Bearer {os.environ['INTAKE_SERVICE_TOKEN']}"}
     with httpx.Client(base_url=base, timeout=30) as client:
         while time.monotonic() < stop:
             started = time.perf_counter()
             client.get("/api/v1/form")
-            unrelated.append(time.perf_counter() - started)
-            time.sleep(0.05)
+            figures["unrelated"].append(time.perf_counter() - started)
+            sent = client.post("/api/v1/intakes", json=PERSON, headers=person)
+            _count(figures["intakes"], sent.status_code)
+            if sent.status_code == 201:
+                read = client.post("/api/v1/followups/read",
+                                   json={"receipt_code": sent.json()["receipt_code"]})  # fmt: skip
+                _count(figures["check_backs"], read.status_code)
+            if figures["real_login"] is None and time.monotonic() > halfway:
+                figures["real_login"] = real_login_status(base, real_code)
+            time.sleep(0.5)
     for worker in workers:
         worker.join()
-    return statuses, unrelated
+    figures["guesses"] = statuses
+    return figures
+
+
+def _count(counts: dict[int, int], status: int) -> None:
+    counts[status] = counts.get(status, 0) + 1
+
+
+def real_login_status(base: str, code: str) -> int:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        page = client.get("/workspace/login")
+        token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
+        answer = client.post("/workspace/login",
+                             cookies={"__Host-vagut-login": page.cookies["__Host-vagut-login"]},
+                             data={"username": "haninge", "password": PASSWORD, "code": code,
+                                   "login_token": token})  # fmt: skip
+    return answer.status_code
 
 
 def main() -> None:
@@ -187,7 +217,7 @@ def main() -> None:
     # once): the same argon2id work either way.
     took, session_cookie = log_in(base, pyotp.TOTP(secret).now())
     logins = [took]
-    for code in recovery_codes:
+    for code in recovery_codes[:9]:
         took, session_cookie = log_in(base, code)
         logins.append(took)
     print(f"login (production argon2id t=2, 19 MiB; password and second factor): "
@@ -203,12 +233,16 @@ def main() -> None:
         print(f"an intake page (decrypted): "
               f"{summary(timed(client, f'/workspace/intake/{reference}', 20))}")  # fmt: skip
 
-    statuses, unrelated = flood(base, args.flood_seconds, args.flood_threads)
+    figures = flood(base, args.flood_seconds, args.flood_threads, recovery_codes[9])
     print(f"login flood, {args.flood_threads} clients for {args.flood_seconds:.0f} s, new "
-          f"usernames: answers {dict(sorted(statuses.items()))} (401: checked with argon2; "
-          f"429: over the global budget of {FAILED_LOGINS_PER_MINUTE} failed logins per "
+          f"usernames: answers {dict(sorted(figures['guesses'].items()))} (401: checked with "
+          f"argon2; 429: over the global budget of {FAILED_LOGINS_PER_MINUTE} failed logins per "
           "calendar minute; concurrent requests overshoot it by up to one per client)")  # fmt: skip
-    print(f"unrelated GET /api/v1/form during the flood: {summary(unrelated)}")
+    print(f"during the flood: unrelated GET /api/v1/form {summary(figures['unrelated'])}")
+    print(
+        f"  a person's first contacts {figures['intakes']}, their check-backs "
+        f"{figures['check_backs']}; the real coordinator's login: {figures['real_login']}"
+    )
 
 
 if __name__ == "__main__":
