@@ -1,17 +1,25 @@
 """One validated Settings object, read from INTAKE_* environment variables."""
 
 import hashlib
+import secrets
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic import Field, ValidationError, computed_field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
-PLACEHOLDER = "changethis"
+PLACEHOLDERS = ("changethis", "changeme")
 DEVELOPMENT_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+
+
+def strong_secret(value: str | None) -> bool:
+    """At least 32 characters, not built from a placeholder, not one character repeated."""
+    if not value or len(value) < 32 or len(set(value)) < 8:
+        return False
+    return not any(placeholder in value.lower() for placeholder in PLACEHOLDERS)
 
 
 def _comma_separated(value: object) -> object:
@@ -21,15 +29,20 @@ def _comma_separated(value: object) -> object:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore")
+    # hide_input_in_errors: a refused secret is never echoed into a log or a terminal.
+    model_config = SettingsConfigDict(
+        env_prefix="INTAKE_", extra="ignore", hide_input_in_errors=True
+    )
 
-    environment: Literal["development", "production"] = "development"
+    # Production unless development is chosen explicitly (scripts/run and intake_api.dev do):
+    # a service started without configuration must refuse, not run with known secrets.
+    environment: Literal["development", "production"] = "production"
     database_url: str = f"sqlite:///{VAR_DIR / 'intake.db'}"
 
     # Secrets. secret_key signs challenges and form tokens and peppers the receipt-code KDF:
-    # rotating it invalidates every live receipt code.
-    secret_key: str = PLACEHOLDER
-    service_token: str = PLACEHOLDER  # the chatbot's action server sends it as a Bearer token
+    # rotating it invalidates every live receipt code. Unset in development: random per start.
+    secret_key: str | None = None
+    service_token: str | None = None  # the chatbot's action server sends it as a Bearer token
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
@@ -88,15 +101,18 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _no_placeholders_outside_development(self) -> Self:
-        if self.environment == "development":
-            return self
+    def _secrets_that_nobody_else_knows(self) -> Self:
+        """Production refuses unset, placeholder or short secrets; development makes random
+        ones for this start when unset, so that no known value ever works anywhere."""
         for name in ("secret_key", "service_token"):
             value = getattr(self, name)
-            if value == PLACEHOLDER or len(value) < 32:
+            if self.environment == "development" and not value:
+                setattr(self, name, secrets.token_hex(32))
+            elif self.environment != "development" and not strong_secret(value):
                 raise ValueError(
                     f"INTAKE_{name.upper()} must be set to a random value of at least 32 "
-                    f"characters in {self.environment} (for example: openssl rand -hex 32)"
+                    f"characters in {self.environment} (for example: openssl rand -hex 32); "
+                    "for a development service set INTAKE_ENVIRONMENT=development"
                 )
         return self
 
@@ -110,10 +126,16 @@ class Settings(BaseSettings):
     def derived_key(self, purpose: str) -> bytes:
         """A separate 32-byte key per purpose, so one use of secret_key never helps another."""
         return hashlib.blake2b(
-            purpose.encode(), key=self.secret_key.encode()[:64], digest_size=32
+            purpose.encode(), key=str(self.secret_key).encode()[:64], digest_size=32
         ).digest()
 
 
 @cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment; a refusal stops the process with its reasons."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        reasons = "\n".join(f"  - {item['msg'].removeprefix('Value error, ')}"
+                            for item in error.errors())  # fmt: skip
+        raise SystemExit(f"intake service: refusing to start:\n{reasons}") from None
