@@ -8,10 +8,11 @@ import argparse
 import contextlib
 import datetime as dt
 import logging
+import re
 import smtplib
 import threading
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 
 from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -25,9 +26,24 @@ from intake_api.models import Intake, OutboxMail, Status
 log = logging.getLogger("intake_api.worker")
 LEASE = dt.timedelta(minutes=2)
 BATCH = 50
+MESSAGE_ID_DOMAIN = "localhost"  # when INTAKE_MAIL_FROM has no usable domain
+_DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 
 
 # ---------------------------------------------------------------- sending
+
+
+def _message_id_domain(settings: Settings) -> str:
+    """The domain of INTAKE_MAIL_FROM (lower case, IDNA), or a fixed one: never a host name,
+    so that every worker on every machine gives a mail the same Message-ID."""
+    _local, at, domain = parseaddr(settings.mail_from)[1].rpartition("@")
+    if not at:
+        return MESSAGE_ID_DOMAIN
+    try:
+        domain = domain.lower().encode("idna").decode("ascii")
+    except UnicodeError:
+        return MESSAGE_ID_DOMAIN
+    return domain if _DOT_ATOM.fullmatch(domain) else MESSAGE_ID_DOMAIN
 
 
 def _smtp_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
@@ -35,10 +51,11 @@ def _smtp_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
     message["From"] = settings.mail_from
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
-    # A Message-ID fixed per outbox row: should a crash come between sending and marking it sent,
-    # the resend carries the same id and mail systems drop the duplicate.
-    domain = settings.mail_from.rpartition("@")[2].strip("> ") or "localhost"
-    message["Message-ID"] = make_msgid(idstring=mail.id, domain=domain)
+    # A Message-ID fixed per outbox row, `<row id@domain>` (an RFC 5322 msg-id: the id is hex)
+    # and nothing else: no time, process id or randomness, as make_msgid adds. Should a worker
+    # die after the SMTP server took the mail and before it was marked sent, the resend carries
+    # the same id, and mail systems that drop duplicates drop it.
+    message["Message-ID"] = f"<{mail.id}@{_message_id_domain(settings)}>"
     message.set_content(mail.body)
     return message
 

@@ -2,11 +2,15 @@
 nothing but the municipality and the reference."""
 
 import datetime as dt
+import re
+import uuid
 
+import pytest
 from sqlalchemy import text
 
 from intake_api import mailcatcher, worker
-from tests.intake_api.helpers import intake_body, mail_text, service_headers
+from intake_api.models import OutboxMail
+from tests.intake_api.helpers import intake_body, mail_text, make_settings, service_headers
 
 
 def create(client, **changes):
@@ -100,3 +104,31 @@ def test_next_working_day_skips_the_weekend(settings):
     assert worker.next_working_day_start(friday_evening, settings) == monday_eight
     summer_tuesday = dt.datetime(2026, 6, 16, 9, 0)
     assert worker.next_working_day_start(summer_tuesday, settings) == dt.datetime(2026, 6, 17, 6)
+
+
+# ---------------------------------------------------------------- Message-ID and lease
+
+# RFC 5322: msg-id = "<" dot-atom-text "@" dot-atom-text ">" (the forms without obsolete syntax).
+DOT_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+MSG_ID = re.compile(f"<{DOT_ATOM}@{DOT_ATOM}>")
+
+
+@pytest.mark.parametrize(
+    ("mail_from", "domain"),
+    [
+        ("vag-ut <no-reply@localhost>", "localhost"),
+        ('"Väg ut" <No-Reply@VagUt.Example>', "vagut.example"),
+        ("no-reply@vagut.example", "vagut.example"),
+        ("no-reply@väg-ut.se", "xn--vg-ut-gra.se"),
+        ("vag-ut", "localhost"),  # no domain to take: the fixed one
+        ("no-reply@bad..domain", "localhost"),
+    ],
+)
+def test_the_message_id_is_the_outbox_row_and_the_sender_domain_only(mail_from, domain):
+    settings = make_settings("sqlite://", mail_from=mail_from)
+    mail = OutboxMail(id=uuid.uuid4().hex, recipient="a@example.org", subject="s", body="b")
+    first = worker._smtp_message(mail, settings)["Message-ID"]
+    assert first == f"<{mail.id}@{domain}>"
+    assert MSG_ID.fullmatch(first)
+    # The same on every build of the mail, in any process, at any time: a resend is recognised.
+    assert worker._smtp_message(mail, settings)["Message-ID"] == first
