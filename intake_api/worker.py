@@ -11,6 +11,8 @@ import logging
 import re
 import smtplib
 import threading
+import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -24,6 +26,8 @@ from intake_api.db import get_sessionmaker
 from intake_api.models import Intake, OutboxMail, Status
 
 log = logging.getLogger("intake_api.worker")
+# How long a claimed mail stays a worker's own, counted from the claim: far more than one send
+# takes (connect, STARTTLS, login, the mail; each step waits INTAKE_SMTP_TIMEOUT_SECONDS at most).
 LEASE = dt.timedelta(minutes=2)
 BATCH = 50
 MESSAGE_ID_DOMAIN = "localhost"  # when INTAKE_MAIL_FROM has no usable domain
@@ -61,7 +65,8 @@ def _smtp_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
 
 
 def _claim(session: Session, mail_id: str, now: dt.datetime) -> bool:
-    """Take a lease on one mail, so that two workers never send the same one."""
+    """Take a lease on one mail, so that two workers never send the same one. `now` is the
+    time of this claim (not of the batch's start): the lease runs LEASE from it."""
     claimed = session.execute(
         update(OutboxMail)
         .where(
@@ -75,6 +80,14 @@ def _claim(session: Session, mail_id: str, now: dt.datetime) -> bool:
     return claimed.rowcount == 1
 
 
+def _clock(start: dt.datetime) -> Callable[[], dt.datetime]:
+    """The time now, for a batch that began at `start`: `start` plus the time gone since, on
+    the monotonic clock. A test's `start` may be hours away from the wall clock; it still
+    moves on as the batch takes its time."""
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
+
+
 def _backoff(settings: Settings, attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(2 ** min(attempts, 16), settings.outbox_max_backoff_seconds))
 
@@ -82,6 +95,7 @@ def _backoff(settings: Settings, attempts: int) -> dt.timedelta:
 def send_due_mail(session: Session, settings: Settings, now: dt.datetime | None = None) -> int:
     """Send what is due; an SMTP failure leaves the mail queued for a later attempt."""
     now = now or utcnow()
+    clock = _clock(now)
     due = session.scalars(
         select(OutboxMail.id)
         .where(OutboxMail.sent.is_(False), OutboxMail.next_attempt_at <= now)
@@ -92,7 +106,8 @@ def send_due_mail(session: Session, settings: Settings, now: dt.datetime | None 
     smtp: smtplib.SMTP | None = None
     try:
         for mail_id in due:
-            if not _claim(session, mail_id, now):
+            # A slow batch (an SMTP timeout per mail) takes minutes: each lease from its claim.
+            if not _claim(session, mail_id, clock()):
                 continue
             mail = session.get(OutboxMail, mail_id)
             message = _smtp_message(mail, settings)
@@ -102,7 +117,7 @@ def send_due_mail(session: Session, settings: Settings, now: dt.datetime | None 
                 smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as error:
                 mail.attempts += 1
-                mail.next_attempt_at = now + _backoff(settings, mail.attempts)
+                mail.next_attempt_at = clock() + _backoff(settings, mail.attempts)
                 mail.locked_until = None
                 session.commit()
                 log.warning("mail not sent (%s), attempt %d", type(error).__name__, mail.attempts)

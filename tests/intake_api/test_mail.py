@@ -1,11 +1,16 @@
 """Notifications through a real SMTP server (aiosmtpd on localhost): they arrive, once, and say
 nothing but the municipality and the reference."""
 
+import asyncio
 import datetime as dt
 import re
+import threading
+import time
 import uuid
+from dataclasses import dataclass, field
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from intake_api import mailcatcher, worker
@@ -132,3 +137,67 @@ def test_the_message_id_is_the_outbox_row_and_the_sender_domain_only(mail_from, 
     assert MSG_ID.fullmatch(first)
     # The same on every build of the mail, in any process, at any time: a resend is recognised.
     assert worker._smtp_message(mail, settings)["Message-ID"] == first
+
+
+@dataclass
+class SlowThenHeld:
+    """A real SMTP server that takes `slow` seconds over the first mail and holds the second
+    until released, so that a test can act while a worker is in the middle of sending it."""
+
+    slow: float
+    catcher: mailcatcher.MailCatcher = field(default_factory=mailcatcher.MailCatcher)
+    second_arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await self.catcher.handle_DATA(server, session, envelope)
+        number = len(self.catcher.messages)
+        if number == 1:
+            await asyncio.sleep(self.slow)
+        elif number == 2:
+            self.second_arrived.set()
+            deadline = time.monotonic() + 10
+            while not self.release.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+        return answer
+
+
+def test_a_slow_batch_leases_each_mail_from_its_own_claim(
+    client, staff, session, settings, monkeypatch
+):
+    """Each lease runs from the moment its mail is claimed, not from the start of the batch:
+    after a first mail that took longer than a whole lease, the second is still held when
+    another worker looks, and that worker sends nothing."""
+    monkeypatch.setattr(worker, "LEASE", dt.timedelta(seconds=2))
+    settings.smtp_timeout_seconds = 15  # the held mail must not time out on the worker's side
+    create(client)
+    create(client)
+    server = SlowThenHeld(slow=2.5)  # longer than a lease
+    controller = Controller(server, hostname="127.0.0.1", port=settings.smtp_port)
+    controller.start()
+    from intake_api.db import get_sessionmaker
+
+    results: dict[str, int] = {}
+
+    def first_worker() -> None:
+        with get_sessionmaker(settings.database_url)() as own:
+            results["first"] = worker.send_due_mail(own, settings)
+
+    thread = threading.Thread(target=first_worker)
+    thread.start()
+    try:
+        # The first worker has claimed the second mail, more than a lease after its batch
+        # began, and is sending it.
+        assert server.second_arrived.wait(10)
+        [second_id] = session.execute(text("SELECT id FROM outbox WHERE sent = false")).scalars()
+        session.commit()
+        results["second"] = worker.send_due_mail(session, settings)
+    finally:
+        server.release.set()
+        thread.join(20)
+        controller.stop()
+    assert not thread.is_alive()
+    assert results == {"first": 2, "second": 0}
+    assert len(server.catcher.messages) == 2
+    assert server.catcher.messages[1]["Message-ID"].startswith(f"<{second_id}@")
+    assert len({m["Message-ID"] for m in server.catcher.messages}) == 2
