@@ -64,15 +64,29 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=2, ge=1)
     argon2_memory_kib: int = Field(default=19456, ge=8)
 
-    # Abuse limits, none of which looks at who is asking.
-    pow_difficulty_bits: int = Field(default=16, ge=0, le=32)  # ~65 000 hashes
+    # Abuse limits, none of which looks at who is asking, and none of which refuses a person
+    # for what others did (see limits.py): the price of a request rises with the recent load.
+    pow_difficulty_bits: int = Field(default=16, ge=0, le=32)  # ~65 000 hashes when calm
+    pow_max_extra_bits: int = Field(default=8, ge=0, le=12)  # at most 256 times dearer
+    pow_slack_bits: int = Field(default=2, ge=0)  # a proof begun before the price rose counts
+    calm_intakes_per_minute: int = Field(default=10, ge=1)  # nationally; far above real use
+    calm_wrong_codes_per_minute: int = Field(default=10, ge=1)
     challenge_ttl_seconds: int = 600
     form_min_seconds: float = 3.0  # a form filled faster than this was filled by a program
+    form_max_wait_seconds: float = 60.0  # the most the form's wait grows to under load
+    # The check-back form's wait: a receipt code is pasted in a second, so less, and less growth.
+    check_min_seconds: float = 1.0
+    check_max_wait_seconds: float = 15.0
     form_ttl_seconds: int = 3600
-    intakes_per_hour: int = 500
-    intakes_per_municipality_per_hour: int = 30
-    wrong_codes_per_minute: int = 30
-    wrong_code_delay_seconds: float = 1.0
+    # Storage ceilings (about 5 KB an intake): without proof of work (the form, the chatbot)
+    # and with it, apart, so that cheap requests cannot take the room of dear ones.
+    max_intakes_per_day_without_proof: int = Field(default=50_000, ge=1)
+    max_intakes_per_day_with_proof: int = Field(default=50_000, ge=1)
+    # Beyond this many first contacts for one municipality in an hour, the next are marked as
+    # arrived in a burst; beyond this many notifications in an hour, a coordinator gets one
+    # digest at the end of the hour instead of a mail each.
+    burst_intakes_per_hour: int = Field(default=5, ge=1)
+    notifications_per_hour: int = Field(default=3, ge=0)
     max_body_bytes: int = 65536
 
     retention_days: int = Field(default=90, ge=1)

@@ -262,6 +262,26 @@ def close(
     return _detail(intake, data_key)
 
 
+def close_unread(session: Session, me: LoggedIn, references: list[str]) -> int:
+    """Close a flood at once: my intakes among `references` that are still unread, as
+    automated. Nothing is deleted, and a reply from a real person among them opens theirs
+    again (see intakes.add_followup)."""
+    intakes = session.scalars(
+        select(Intake)
+        .join(IntakeKey)
+        .where(
+            IntakeKey.coordinator_id == me.coordinator.id,
+            Intake.reference.in_(references),
+            Intake.status == Status.new,
+        )
+    ).all()
+    for intake in intakes:
+        intake.status = Status.closed
+        intake.outcome = Outcome.automated.value
+    session.commit()
+    return len(intakes)
+
+
 def hand_over(
     session: Session, settings: Settings, me: LoggedIn, reference: str, municipality_code: str
 ) -> IntakeSummary:

@@ -1,4 +1,5 @@
-"""Dependencies, as Annotated aliases: SessionDep, SettingsDep, CoordinatorDep, SubmitterDep."""
+"""Dependencies, as Annotated aliases: SessionDep, SettingsDep, CoordinatorDep, SubmitterDep,
+CheckbackDep."""
 
 import hmac
 from collections.abc import Iterator
@@ -42,23 +43,29 @@ def current_coordinator(session: SessionDep, token: TokenDep) -> coordinators.Lo
 CoordinatorDep = Annotated[coordinators.LoggedIn, Depends(current_coordinator)]
 
 
-def allowed_submitter(
-    session: SessionDep,
-    settings: SettingsDep,
-    credentials: BearerDep,
-    x_pow_challenge: Annotated[str | None, Header(max_length=200)] = None,
-    x_pow_nonce: Annotated[str | None, Header(max_length=40)] = None,
-) -> str:
-    """The chatbot's action server (service token) or a browser that did the proof of work.
-    The spent challenge joins the caller's transaction: it is used only if the intake is."""
-    if credentials is not None:
-        if hmac.compare_digest(credentials.credentials.encode(), settings.service_token.encode()):
-            return "service"
-        raise ApiError(401, "wrong_service_token", headers={"WWW-Authenticate": "Bearer"})
-    if x_pow_challenge and x_pow_nonce:
-        limits.check_proof_of_work(session, settings, x_pow_challenge, x_pow_nonce)
-        return "proof_of_work"
-    raise ApiError(401, "proof_required")
+def _allowed(purpose: limits.Purpose):
+    def allowed_sender(
+        session: SessionDep,
+        settings: SettingsDep,
+        credentials: BearerDep,
+        x_pow_challenge: Annotated[str | None, Header(max_length=200)] = None,
+        x_pow_nonce: Annotated[str | None, Header(max_length=40)] = None,
+    ) -> limits.Path:
+        """The chatbot's action server (service token) or a client that did the proof of
+        work for this purpose. The spent challenge joins the caller's transaction."""
+        if credentials is not None:
+            token = settings.service_token.encode()
+            if hmac.compare_digest(credentials.credentials.encode(), token):
+                return limits.Path.cheap
+            raise ApiError(401, "wrong_service_token", headers={"WWW-Authenticate": "Bearer"})
+        if x_pow_challenge and x_pow_nonce:
+            limits.check_proof_of_work(session, settings, purpose, x_pow_challenge, x_pow_nonce)
+            return limits.Path.proof
+        raise ApiError(401, "proof_required")
+
+    return allowed_sender
 
 
-SubmitterDep = Annotated[str, Depends(allowed_submitter)]
+# How a first contact or a check-back came: limits.Path.cheap (the chatbot) or .proof.
+SubmitterDep = Annotated[limits.Path, Depends(_allowed(limits.Purpose.intake))]
+CheckbackDep = Annotated[limits.Path, Depends(_allowed(limits.Purpose.checkback))]

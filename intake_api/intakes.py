@@ -1,7 +1,6 @@
 """What happens to a first contact: it is sealed, routed, and read back with its receipt code."""
 
 import datetime as dt
-import time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,10 +26,15 @@ from intake_api.models import (
 )
 
 
-def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> IntakePublic:
+def create_intake(
+    session: Session, settings: Settings, data: IntakeCreate, path: limits.Path
+) -> IntakePublic:
+    """Stored and acknowledged whatever else is arriving: a burst is marked, never refused
+    (only the storage ceiling refuses; see limits)."""
     if directory.find(data.municipality_code) is None:
         raise ApiError(422, "unknown_municipality")
-    limits.check_intake_limits(session, settings, data.municipality_code)
+    limits.reserve_intake(session, settings, path)
+    burst = limits.in_burst(session, settings, data.municipality_code)
     # Release the database (keeping a spent challenge spent) while argon2 runs: the slow part
     # never holds a connection or a lock.
     session.commit()
@@ -63,6 +67,7 @@ def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> I
         sealed_phone=crypto.encrypt(data_key, data.phone) if data.phone else None,
         created_hour=now,
         expires_hour=now + dt.timedelta(days=settings.retention_days),
+        burst=burst,
     )
     intake.keys = [
         IntakeKey(coordinator_id=c.id, sealed_key=crypto.seal_to(c.public_key, data_key))
@@ -76,7 +81,7 @@ def create_intake(session: Session, settings: Settings, data: IntakeCreate) -> I
         session.commit()
     except IntegrityError:  # a reference or lookup collision: astronomically rare, retry once
         session.rollback()
-        return create_intake(session, settings, data)
+        return create_intake(session, settings, data, path)
     return IntakePublic(
         reference=intake.reference,
         receipt_code=receipt_code,
@@ -139,10 +144,9 @@ def add_message(intake: Intake, data_key: bytes, author: Author, text: str) -> N
 def open_with_receipt(
     session: Session, settings: Settings, receipt_code: str
 ) -> tuple[Intake, bytes]:
-    """The intake and its data key. Wrong codes are slow, and counted for everyone."""
-    if limits.wrong_codes_this_minute(session) >= settings.wrong_codes_per_minute:
-        raise ApiError(429, "too_many_wrong_codes", headers={"Retry-After": "60"})
-    session.rollback()  # release the database while argon2 runs
+    """The intake and its data key. A wrong code is counted (it prices the next check-backs'
+    proofs and form waits), never held against the next person."""
+    session.commit()  # keep a spent proof spent, and release the database while argon2 runs
     code = crypto.normalise_receipt_code(receipt_code)
     receipt = crypto.receipt_keys(code, settings) if code else None
     intake = (
@@ -152,7 +156,6 @@ def open_with_receipt(
     )
     if intake is None or receipt is None:
         limits.count_wrong_code(session)
-        time.sleep(settings.wrong_code_delay_seconds)
         raise ApiError(403, "wrong_receipt_code")
     return intake, crypto.unwrap(receipt.wrapping_key, intake.receipt_wrapped_key)
 

@@ -71,6 +71,7 @@ class Outcome(StrEnum):
     referred = "referred"
     no_answer = "no_answer"
     other = "other"
+    automated = "automated"  # closed with a flood, unread; a reply from the person reopens it
 
 
 class Author(StrEnum):
@@ -218,6 +219,9 @@ class Intake(Base):
     reminder_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     retention_warning_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # when closed
+    # Came while its municipality had more first contacts in the hour than ever come in a
+    # normal one: maybe automated. Coordinators see it, and can close such a flood at once.
+    burst: Mapped[bool] = mapped_column(Boolean, default=False)
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="intake",
@@ -275,6 +279,13 @@ class OutboxMail(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A notification of a new intake: its kind and hour count the mails a coordinator got in an
+    # hour. Past notifications_per_hour the rest fold into one digest per recipient and hour
+    # (digest_key), which keeps its counts per municipality as JSON until it is sent.
+    kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    hour: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    digest_key: Mapped[str | None] = mapped_column(String(300), nullable=True, unique=True)
+    digest_counts: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class SpentToken(Base):

@@ -3,13 +3,16 @@
 A notification names the municipality and the reference; never content, never contact details.
 """
 
+import datetime as dt
+import json
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake_api import directory
-from intake_api.clock import utcnow
+from intake_api.clock import hour_of, utcnow
 from intake_api.config import Settings
 from intake_api.i18n import t
 from intake_api.models import Assignment, Coordinator, Intake, OutboxMail
@@ -53,13 +56,19 @@ def queue_mail(
     kind: str,
     recipients: Iterable[Coordinator],
 ) -> None:
-    """One mail per recipient (nobody sees who else was told), in the caller's transaction."""
+    """One mail per recipient (nobody sees who else was told), in the caller's transaction.
+    A new intake past the recipient's notifications_per_hour folds into the hour's digest."""
     municipality = directory.public(intake.municipality_code).name
     seen: set[str] = set()
     for coordinator in recipients:
         if coordinator.email in seen:
             continue
         seen.add(coordinator.email)
+        if kind == "new_intake" and _mails_this_hour(session, coordinator.email) >= (
+            settings.notifications_per_hour
+        ):
+            _fold_into_digest(session, settings, coordinator, intake)
+            continue
         lang = coordinator.language
         params = {
             "municipality": municipality,
@@ -74,8 +83,69 @@ def queue_mail(
                 subject=t(f"mail.{kind}.subject", lang, **params),
                 body=t(f"mail.{kind}.body", lang, **params),
                 next_attempt_at=utcnow(),
+                kind=kind,
+                hour=hour_of(utcnow()),
             )
         )
+
+
+def _mails_this_hour(session: Session, email: str) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(OutboxMail)
+        .where(
+            OutboxMail.recipient == email,
+            OutboxMail.kind == "new_intake",
+            OutboxMail.hour == hour_of(utcnow()),
+        )
+    )
+
+
+def _fold_into_digest(
+    session: Session, settings: Settings, coordinator: Coordinator, intake: Intake
+) -> None:
+    """Count the intake in the recipient's digest for this hour, sent when the hour ends:
+    a flood of 500 gives a coordinator a few mails, not 500."""
+    hour = hour_of(utcnow())
+    key = f"{coordinator.email}|{hour.isoformat()}"
+    # Locked while counted, so that two intakes at once both count.
+    mine = select(OutboxMail).where(OutboxMail.digest_key == key).with_for_update()
+    digest = session.scalar(mine)
+    if digest is None:
+        digest = OutboxMail(
+            recipient=coordinator.email,
+            subject="",
+            body="",
+            next_attempt_at=hour + dt.timedelta(hours=1),
+            kind="digest",
+            hour=hour,
+            digest_key=key,
+            digest_counts="{}",
+        )
+        try:
+            with session.begin_nested():
+                session.add(digest)
+        except IntegrityError:  # another request made it meanwhile
+            digest = session.scalar(mine)
+    counts = json.loads(digest.digest_counts or "{}")
+    total, burst = counts.get(intake.municipality_code, (0, 0))
+    counts[intake.municipality_code] = (total + 1, burst + int(intake.burst))
+    digest.digest_counts = json.dumps(counts, sort_keys=True)
+    digest.subject, digest.body = _digest_text(settings, coordinator.language, counts, hour)
+
+
+def _digest_text(
+    settings: Settings, lang: str, counts: dict[str, tuple[int, int]], hour: dt.datetime
+) -> tuple[str, str]:
+    total = sum(count for count, _burst in counts.values())
+    burst = sum(burst for _count, burst in counts.values())
+    lines = "\n".join(
+        f"- {directory.public(code).name}: {count}"
+        for code, (count, _burst) in sorted(counts.items(), key=lambda item: -item[1][0])
+    )
+    params = {"count": total, "burst": burst, "municipalities": lines,
+              "workspace": f"{settings.workspace_url}workspace/"}  # fmt: skip
+    return t("mail.digest.subject", lang, **params), t("mail.digest.body", lang, **params)
 
 
 def queue_staff_mail(

@@ -57,14 +57,25 @@ def _render(template: str, lang: Language, status_code: int = 200, **context: ob
     return HTMLResponse(html, status_code=status_code)
 
 
+def _check_token(session: SessionDep, settings: SettingsDep) -> str:
+    return limits.new_form_token(session, settings, limits.Purpose.checkback)
+
+
 def _form_page(
-    settings: SettingsDep, lang: Language, values: dict, error: str | None = None, status: int = 200
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: Language,
+    values: dict,
+    error: str | None = None,
+    status: int = 200,
 ) -> Response:
     return _render(
         "form.html",
         lang,
         status,
-        form_token=limits.new_form_token(settings),
+        form_token=limits.new_form_token(session, settings, limits.Purpose.intake),
+        check_token=_check_token(session, settings),
+        check_values={},
         municipalities=sorted(directory.municipalities().values(), key=lambda m: m.name),
         choices=CHOICES,
         values=values,
@@ -73,8 +84,10 @@ def _form_page(
 
 
 @router.get("", response_class=HTMLResponse)
-def form_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> Response:
-    return _form_page(settings, _page_language(request, lang), values={})
+def form_page(
+    request: Request, session: SessionDep, settings: SettingsDep, lang: LangQuery = None
+) -> Response:
+    return _form_page(session, settings, _page_language(request, lang), values={})
 
 
 @router.get(".css", include_in_schema=False)
@@ -113,14 +126,15 @@ def submit_form(
     try:
         data = IntakeCreate.model_validate(values)
     except ValidationError as error:
-        return _form_page(settings, page_lang, values, _validation_message(error, page_lang), 422)
+        message = _validation_message(error, page_lang)
+        return _form_page(session, settings, page_lang, values, message, 422)
     try:
-        limits.check_form_token(session, settings, form_token)
-        intake = intakes.create_intake(session, settings, data)
+        limits.check_form_token(session, settings, limits.Purpose.intake, form_token)
+        intake = intakes.create_intake(session, settings, data, limits.Path.cheap)
     except ApiError as error:
         session.rollback()
         text = t(f"errors.{error.code}", page_lang.code)
-        return _form_page(settings, page_lang, values, text, error.status_code)
+        return _form_page(session, settings, page_lang, values, text, error.status_code)
     return _render("sent.html", page_lang, 201, intake=intake)
 
 
@@ -142,15 +156,23 @@ def check_back(
     settings: SettingsDep,
     receipt_code: Annotated[str, Form(max_length=64)] = "",
     message: Annotated[str, Form(max_length=4000)] = "",
+    check_token: Annotated[str, Form(max_length=200)] = "",
     lang: LangField = None,
 ) -> Response:
+    """Read the thread, or write in it. A refusal (a wrong code, too fast) shows the form
+    again with the code and the message as they were: nothing typed is lost."""
     page_lang = _page_language(request, lang)
     try:
+        limits.check_form_token(session, settings, limits.Purpose.checkback, check_token)
         if message.strip():
             thread = intakes.add_followup(session, settings, receipt_code, message)
         else:
             thread = intakes.read_followups(session, settings, receipt_code)
     except ApiError as error:
+        session.rollback()
         text = t(f"errors.{error.code}", page_lang.code)
-        return _render("error.html", page_lang, error.status_code, error=text)
-    return _render("thread.html", page_lang, thread=thread, receipt_code=receipt_code)
+        kept = {"receipt_code": receipt_code, "message": message}
+        return _render("error.html", page_lang, error.status_code, error=text,
+                       check_token=_check_token(session, settings), check_values=kept)  # fmt: skip
+    return _render("thread.html", page_lang, thread=thread, receipt_code=receipt_code,
+                   check_token=_check_token(session, settings))  # fmt: skip

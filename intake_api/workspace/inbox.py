@@ -32,6 +32,7 @@ class Row:
     contact_method: str
     hours_old: int
     overdue: bool
+    burst: bool  # came in a burst: maybe automated
 
 
 def answer_due(created: dt.datetime, timezone: str) -> dt.datetime:
@@ -83,6 +84,7 @@ def rows(
             contact_method=intake.contact_method,
             hours_old=int((now - intake.created_hour).total_seconds() // 3600),
             overdue=overdue(intake.status, intake.created_hour, now, timezone),
+            burst=intake.burst,
         )
         for intake in session.scalars(query)
     ]
@@ -101,6 +103,29 @@ def counts(session: Session, me: LoggedIn) -> dict[str, int]:
     }
     return {view: sum(by_status.get(s.value, 0) for s in statuses)
             for view, statuses in VIEWS.items()}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Bursts:
+    count: int
+    latest_hour: dt.datetime | None
+
+
+def unread_in_bursts(session: Session, me: LoggedIn, up_to: dt.datetime | None = None) -> list[str]:
+    """The references of my unread intakes that came in a burst (see limits.in_burst), up to
+    an hour if given."""
+    query = _mine(me).where(Intake.status == Status.new, Intake.burst.is_(True))
+    if up_to is not None:
+        query = query.where(Intake.created_hour <= up_to)
+    return list(session.scalars(query.with_only_columns(Intake.reference)))
+
+
+def bursts(session: Session, me: LoggedIn) -> Bursts:
+    query = _mine(me).where(Intake.status == Status.new, Intake.burst.is_(True))
+    count, latest = session.execute(
+        query.with_only_columns(func.count(), func.max(Intake.created_hour))
+    ).one()
+    return Bursts(count, latest)
 
 
 def view_of(detail: IntakeDetail) -> str:

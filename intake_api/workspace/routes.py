@@ -4,6 +4,7 @@ inbox, an intake (read, reply, close with an outcome, hand over), log out.
 Every state-changing route is a POST that needs the session's CSRF token; the session cookie is
 `__Host-` prefixed, HttpOnly, Secure and SameSite=Strict. Pages are Jinja2, with no script."""
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -254,7 +255,9 @@ def inbox_page(
     session: SessionDep,
     settings: SettingsDep,
     view: Annotated[str, Query(pattern="^(open|answered|closed)$")] = "open",
-    notice: Annotated[str | None, Query(pattern="^(handed_over|handed_over_all)$")] = None,
+    notice: Annotated[
+        str | None, Query(pattern="^(handed_over|handed_over_all|closed_bursts)$")
+    ] = None,
     n: Annotated[int, Query(ge=0, le=100000)] = 0,
     page: Annotated[int, Query(ge=1, le=10000)] = 1,
     token: TokenCookie = None,
@@ -273,6 +276,7 @@ def _inbox(request, session, settings, current, view, notice=None, n=0, error=No
     return _page(request, "inbox.html", 400 if error else 200, me=current.me.coordinator,
                  rows=rows, view=view, counts=counts, notice=notice, page=page, pages=pages,
                  n=n, error=error, municipalities=others,
+                 bursts=inbox.bursts(session, current.me),
                  csrf=auth.csrf_token(settings, current.token))  # fmt: skip
 
 
@@ -479,6 +483,26 @@ def hand_over_all(
                 municipality_code)  # fmt: skip
         inbox.audit(session, current.me, "handed_over", reference, municipality_code)
     return _redirect(f"/workspace/?notice=handed_over_all&n={len(references)}")
+
+
+@router.post("/close-bursts", response_class=HTMLResponse)
+def close_bursts(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    up_to: Annotated[dt.datetime, Form()],
+    confirm: Annotated[str, Form(pattern="^yes$")], csrf: CsrfField = "",
+    token: TokenCookie = None,
+) -> Response:  # fmt: skip
+    """Close a flood: my unread intakes that came in a burst, up to the hour of the newest
+    one on the page the coordinator saw (not those of a later hour)."""
+    current = _require(request, session, token)
+    if isinstance(current, Response):
+        return current
+    _check_csrf(settings, current, csrf)
+    references = inbox.unread_in_bursts(session, current.me, up_to.replace(tzinfo=None))
+    closed = coordinators.close_unread(session, current.me, references)
+    for reference in references:
+        inbox.audit(session, current.me, "closed", reference, Outcome.automated.value)
+    return _redirect(f"/workspace/?notice=closed_bursts&n={closed}")
 
 
 # ---------------------------------------------------------------- public contact data

@@ -2,6 +2,7 @@
 
 from fastapi.testclient import TestClient
 
+from intake_api import limits
 from intake_api.config import Settings
 from tests.helpers import free_port
 
@@ -26,8 +27,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         # Fast in tests only; production keeps the defaults (see test_settings.py).
         "argon2_time_cost": 1,
         "argon2_memory_kib": 64,
-        "wrong_code_delay_seconds": 0,
         "form_min_seconds": 0,
+        "check_min_seconds": 0,
         "pow_difficulty_bits": 8,
         "smtp_port": free_port(),
         "smtp_timeout_seconds": 2,
@@ -50,6 +51,13 @@ def intake_body(**changes: object) -> dict:
 
 def service_headers(**extra: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {SERVICE_TOKEN}", **extra}
+
+
+def proof_headers(client, purpose: str = "intake") -> dict[str, str]:
+    """What a browser does: fetch a challenge for the purpose, and solve it."""
+    challenge = client.get("/api/v1/challenges", params={"for": purpose}).json()
+    nonce = limits.solve(challenge["challenge"], challenge["difficulty"])
+    return {"X-Pow-Challenge": challenge["challenge"], "X-Pow-Nonce": nonce}
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:

@@ -31,13 +31,19 @@ def test_a_coordinator_reads_replies_and_closes_and_the_person_sees_it(client, s
     url = f"/api/v1/coordinator/intakes/{reference}/replies"
     assert client.post(url, json=reply, headers=haninge).json()["status"] == "answered"
 
-    thread = client.post("/api/v1/followups/read", json={"receipt_code": code}).json()
+    thread = client.post(
+        "/api/v1/followups/read", json={"receipt_code": code}, headers=service_headers()
+    ).json()
     assert thread["status"] == "answered"
     assert [m["author"] for m in thread["messages"]] == ["person", "coordinator"]
 
     closed = client.post(f"/api/v1/coordinator/intakes/{reference}/close", headers=haninge)
     assert closed.json()["status"] == "closed"
-    late = client.post("/api/v1/followups/messages", json={"receipt_code": code, "message": "?"})
+    late = client.post(
+        "/api/v1/followups/messages",
+        json={"receipt_code": code, "message": "?"},
+        headers=service_headers(),
+    )
     assert late.json()["status"] == "new"  # the person wrote again: it is open again
     listed = client.get("/api/v1/coordinator/intakes", headers=haninge).json()
     assert listed[0]["status"] == "new"

@@ -13,8 +13,8 @@ from tests.intake_api.helpers import intake_body, service_headers
 from vagut.languages import LANGUAGE_CODES
 
 
-def _token(page: str) -> str:
-    return re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+def _token(page: str, name: str = "form_token") -> str:
+    return re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
@@ -50,13 +50,21 @@ def test_first_contact_and_check_back_without_javascript(client, staff):
     again = client.post("/api/v1/form", data=form)  # a reload resubmits: refused, in Persian
     assert again.status_code == 403 and "این فرم قبلاً فرستاده شده است" in again.text
 
-    thread = client.post("/api/v1/form/check", data={"receipt_code": code, "lang": "en"})
+    check = {"receipt_code": code, "lang": "en", "check_token": _token(page.text, "check_token")}
+    thread = client.post("/api/v1/form/check", data=check)
     assert thread.status_code == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in thread.text and "<script>" not in thread.text
-    more = {"receipt_code": code, "lang": "en", "message": "One more thing"}
-    assert "One more thing" in client.post("/api/v1/form/check", data=more).text
-    wrong = client.post("/api/v1/form/check", data={"receipt_code": "0" * 16, "lang": "en"})
-    assert wrong.status_code == 403 and "That code is not right" in wrong.text
+    assert client.post("/api/v1/form/check", data=check).status_code == 403  # a token works once
+    more = {**check, "message": "One more thing", "check_token": _token(thread.text, "check_token")}
+    written = client.post("/api/v1/form/check", data=more)
+    assert "One more thing" in written.text
+    wrong = {**more, "receipt_code": "0" * 16, "message": "Kept, not lost",
+             "check_token": _token(written.text, "check_token")}  # fmt: skip
+    refused = client.post("/api/v1/form/check", data=wrong)
+    assert refused.status_code == 403 and "That code is not right" in refused.text
+    # What was typed comes back, with a new token to try again with.
+    assert "Kept, not lost" in refused.text and 'value="0000000000000000"' in refused.text
+    assert _token(refused.text, "check_token") != wrong["check_token"]
 
 
 def test_a_form_without_a_valid_token_is_refused(client, staff):

@@ -49,7 +49,7 @@ def test_a_municipality_nobody_serves_notifies_the_fallback(client, staff, sessi
 
 
 def test_an_smtp_outage_delays_mail_and_never_loses_or_repeats_it(client, staff, session, settings):
-    settings.intakes_per_municipality_per_hour = 100
+    settings.notifications_per_hour = 100
     references = {create(client)["reference"] for _ in range(20)}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     # The SMTP server is down: nothing is sent, everything stays queued with a later attempt.
@@ -72,7 +72,7 @@ def test_an_smtp_outage_delays_mail_and_never_loses_or_repeats_it(client, staff,
 
 
 def test_two_workers_never_send_the_same_mail(client, staff, session, settings, smtp):
-    settings.intakes_per_municipality_per_hour = 100
+    settings.notifications_per_hour = 100
     for _ in range(5):
         create(client)
     from intake_api.db import get_sessionmaker

@@ -47,8 +47,15 @@ def test_canaries_are_nowhere_in_database_mail_or_logs(
         url = f"/api/v1/coordinator/intakes/{reference}/replies"
         assert http.post(url, json=reply, headers=staff_headers).status_code == 201
         followup = {"receipt_code": code, "message": CANARY_FOLLOWUP}
-        assert http.post("/api/v1/followups/messages", json=followup).status_code == 201
-        thread = http.post("/api/v1/followups/read", json={"receipt_code": code}).json()
+        assert (
+            http.post(
+                "/api/v1/followups/messages", json=followup, headers=service_headers()
+            ).status_code
+            == 201
+        )
+        thread = http.post(
+            "/api/v1/followups/read", json={"receipt_code": code}, headers=service_headers()
+        ).json()
         assert [m["message"] for m in thread["messages"]] == [
             CANARY_MESSAGE,
             CANARY_REPLY,
@@ -56,7 +63,11 @@ def test_canaries_are_nowhere_in_database_mail_or_logs(
         ]
         # Error paths too: a canary in a malformed body, in a wrong code, in a bad phone.
         http.post("/api/v1/intakes", content=f'{{"m": "{CANARY_MESSAGE}', headers=service_headers())
-        http.post("/api/v1/followups/read", json={"receipt_code": CANARY_MESSAGE})
+        http.post(
+            "/api/v1/followups/read",
+            json={"receipt_code": CANARY_MESSAGE},
+            headers=service_headers(),
+        )
         bad_phone = intake_body(contact_method="phone", phone=CANARY_AGENT)
         assert http.post(
             "/api/v1/intakes", json=bad_phone, headers=service_headers()
@@ -114,7 +125,9 @@ def test_retention_warns_then_deletes_everything(client, staff, session, setting
     for table in ("intakes", "messages", "intake_keys", "outbox"):
         assert session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
     session.commit()  # hand the connection back: SQLite has one per process
-    gone = client.post("/api/v1/followups/read", json={"receipt_code": code})
+    gone = client.post(
+        "/api/v1/followups/read", json={"receipt_code": code}, headers=service_headers()
+    )
     assert gone.json()["code"] == "wrong_receipt_code"  # the code expired with its intake
     if database.kind == "sqlite":
         assert session.execute(text("PRAGMA secure_delete")).scalar_one() == 1

@@ -26,7 +26,6 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
 @pytest.fixture
 def schemathesis_app(settings, staff):
     """The app on this test's database (schemathesis calls it in-process)."""
-    settings.intakes_per_hour = settings.intakes_per_municipality_per_hour = 10_000
     app.dependency_overrides[get_settings] = lambda: settings
     yield
     app.dependency_overrides.clear()

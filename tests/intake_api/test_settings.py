@@ -69,7 +69,7 @@ def test_production_allows_no_origin_unless_configured(monkeypatch):
 def test_production_defaults_are_the_strong_ones():
     defaults = Settings(**STRONG)
     assert defaults.argon2_memory_kib >= 19456 and defaults.argon2_time_cost >= 2
-    assert defaults.wrong_code_delay_seconds >= 1
+    assert defaults.calm_wrong_codes_per_minute <= 10 and defaults.form_min_seconds >= 3
     assert defaults.retention_days == 90
     assert defaults.pow_difficulty_bits >= 16
 

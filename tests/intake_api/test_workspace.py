@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from intake_api import admin, coordinators, notify
 from intake_api.config import get_settings
 from intake_api.main import app
-from intake_api.models import AuditEvent, Coordinator, Intake, OutboxMail
+from intake_api.models import AuditEvent, Coordinator, Intake, OutboxMail, Status
 from intake_api.models import Session as LoginSession
 from intake_api.workspace import auth, inbox
-from tests.intake_api.helpers import PASSWORDS, intake_body, service_headers
+from tests.intake_api.helpers import PASSWORDS, intake_body, proof_headers, service_headers
 from vagut.municipalities import Contact
 
 
@@ -219,7 +219,8 @@ def test_read_reply_and_close_and_the_person_reads_the_reply(browser, secrets, s
     replied = browser.post(f"/workspace/intake/{reference}/reply", data=reply)
     assert replied.status_code == 303
 
-    thread = browser.post("/api/v1/followups/read", json={"receipt_code": sent["receipt_code"]})
+    code = {"receipt_code": sent["receipt_code"]}
+    thread = browser.post("/api/v1/followups/read", json=code, headers=service_headers())
     assert "Vi hör av oss i dag." in [m["message"] for m in thread.json()["messages"]]
 
     closed = browser.post(f"/workspace/intake/{reference}/close",
@@ -230,6 +231,31 @@ def test_read_reply_and_close_and_the_person_reads_the_reply(browser, secrets, s
         select(AuditEvent).where(AuditEvent.reference == reference))]  # fmt: skip
     assert ("replied", None) in actions and ("closed", "contact_made") in actions
     assert all(e.hour.minute == 0 for e in session.scalars(select(AuditEvent)))
+
+
+def test_a_coordinator_closes_a_flood_at_once_and_a_real_person_in_it_opens_theirs_again(
+    browser, secrets, settings, session
+):
+    settings.burst_intakes_per_hour = 2
+    sent = [submit_intake(browser) for _ in range(5)]
+    assert log_in(browser, "haninge", code_now(secrets["haninge"])).status_code == 303
+    inbox = browser.get("/workspace/").text
+    assert inbox.count('class="tag burst"') == 3 and "Stäng 3 olästa som kom i en skur" in inbox
+    up_to = re.search(r'name="up_to" value="([^"]+)"', inbox).group(1)
+    form = {"csrf": csrf_of(browser.get("/workspace/")), "up_to": up_to, "confirm": "yes"}
+    closed = browser.post("/workspace/close-bursts", data=form)
+    assert closed.status_code == 303
+    assert "3 olästa från skuren är avslutade" in browser.get(closed.headers["location"]).text
+    session.expire_all()
+    statuses = {i.reference: (i.status, i.outcome) for i in session.query(Intake)}
+    assert sorted(statuses.values()) == [("closed", "automated")] * 3 + [("new", None)] * 2
+    session.rollback()  # SQLite's one connection, back to the pool for the request below
+
+    real = sent[-1]  # the last came in the burst: a real person among the flood writes again
+    browser.post("/api/v1/followups/messages", headers=service_headers(),
+                json={"receipt_code": real["receipt_code"], "message": "Jag finns"})  # fmt: skip
+    session.expire_all()
+    assert session.query(Intake).filter_by(reference=real["reference"]).one().status == Status.new
 
 
 def test_hand_over_gives_the_intake_to_the_other_municipality(browser, secrets):
@@ -562,6 +588,7 @@ def test_a_closed_intake_opens_again_when_the_person_writes(browser, secrets):
     wrote = browser.post(
         "/api/v1/followups/messages",
         json={"receipt_code": sent["receipt_code"], "message": "Hallå igen"},
+        headers=proof_headers(browser, "checkback"),
     )
     assert wrote.status_code == 201
     inbox = browser.get("/workspace/").text
