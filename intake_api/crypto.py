@@ -29,12 +29,35 @@ def new_data_key() -> bytes:
     return random_bytes(SecretBox.KEY_SIZE)
 
 
+# Sealed text is padded to one of these sizes (then to whole multiples of the largest), so
+# that the length of what is stored tells little about what was written: a phone number and a
+# short message look alike, and a message says only which of four sizes it falls in.
+PADDED_SIZES = (256, 1024, 4096, 16384)
+_PADDED = b"\x00"  # first byte of padded text; cleaned text never starts with NUL
+
+
+def pad(data: bytes) -> bytes:
+    """Marker, data, 0x80, then zeros up to the bucket (ISO/IEC 7816-4 padding)."""
+    length = len(data) + 2
+    size = next((s for s in PADDED_SIZES if s >= length), None)
+    if size is None:
+        largest = PADDED_SIZES[-1]
+        size = -(-length // largest) * largest
+    return _PADDED + data + b"\x80" + b"\x00" * (size - length)
+
+
+def unpad(data: bytes) -> bytes:
+    if not data.startswith(_PADDED):
+        return data  # sealed before padding began
+    return data[1:].rstrip(b"\x00")[:-1]
+
+
 def encrypt(key: bytes, text: str) -> bytes:
-    return bytes(SecretBox(key).encrypt(text.encode()))
+    return bytes(SecretBox(key).encrypt(pad(text.encode())))
 
 
 def decrypt(key: bytes, sealed: bytes) -> str:
-    return SecretBox(key).decrypt(sealed).decode()
+    return unpad(SecretBox(key).decrypt(sealed)).decode()
 
 
 def seal_to(public_key: bytes, secret: bytes) -> bytes:

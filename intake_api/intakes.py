@@ -24,6 +24,7 @@ from intake_api.models import (
     ThreadMessage,
     new_id,
 )
+from intake_api.text import clean_message
 
 
 def create_intake(
@@ -73,8 +74,8 @@ def create_intake(
         IntakeKey(coordinator_id=c.id, sealed_key=crypto.seal_to(c.public_key, data_key))
         for c in recipients
     ]
-    if data.message and data.message.strip():
-        intake.messages = [_message(data_key, 0, Author.person, data.message.strip(), now)]
+    if data.message and clean_message(data.message):
+        intake.messages = [_message(data_key, 0, Author.person, clean_message(data.message), now)]
     session.add(intake)
     notify.queue_mail(session, settings, intake, "new_intake", recipients)
     try:
@@ -131,7 +132,7 @@ def thread(intake: Intake, data_key: bytes) -> list[ThreadMessage]:
 
 
 def add_message(intake: Intake, data_key: bytes, author: Author, text: str) -> None:
-    text = text.strip()
+    text = clean_message(text)
     if not text:
         raise ApiError(422, "invalid_input")
     position = max((m.position for m in intake.messages), default=-1) + 1

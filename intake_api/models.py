@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from intake_api.text import clean_phone
 from vagut import phones
 from vagut.languages import LANGUAGE_CODES
 
@@ -327,13 +328,14 @@ class IntakeCreate(Strict):
     @field_validator("phone")
     @classmethod
     def _valid_phone(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
+        value = clean_phone(value or "")
+        if not value:
             return None
         try:
             phones.parse(value)
         except phones.InvalidPhoneNumber:
             raise ValueError("phone_invalid") from None
-        return value.strip()
+        return value
 
     @model_validator(mode="after")
     def _phone_iff_phone_method(self) -> "IntakeCreate":
