@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from intake_api import crypto, limits, notify
-from intake_api.clock import utcnow
+from intake_api.clock import hour_of, utcnow
 from intake_api.config import Settings
 from intake_api.coordinators import LoggedIn
 from intake_api.models import Coordinator, RecoveryCode
@@ -185,13 +185,19 @@ def _new_session(
             token_hash=_token_hash(token),
             coordinator_id=coordinator.id,
             wrapped_private_key=crypto.wrap(crypto.session_key(token), private_key),
-            expires_at=now + dt.timedelta(hours=settings.session_hours),
-            last_seen=now,
+            # Stored coarse, so that the table does not keep when anyone logged in to the
+            # second: the hour (a session lasts 7 to 8 hours), and the minute for idleness.
+            expires_at=hour_of(now) + dt.timedelta(hours=settings.session_hours),
+            last_seen=_minute_of(now),
             enrolling=enrolling,
         )
     )
     session.commit()
     return NewSession(token, enrolling)
+
+
+def _minute_of(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -218,8 +224,9 @@ def current(session: Session, token: str | None) -> Current | None:
     coordinator = session.get(Coordinator, login_session.coordinator_id)
     if coordinator is None or not coordinator.is_active:
         return None
-    login_session.last_seen = now
-    session.commit()
+    if login_session.last_seen != _minute_of(now):
+        login_session.last_seen = _minute_of(now)
+        session.commit()
     private_key = crypto.unwrap(crypto.session_key(token), login_session.wrapped_private_key)
     return Current(LoggedIn(coordinator, private_key), token, login_session.enrolling)
 
