@@ -6,6 +6,11 @@ Throttling stores no address: per account, failed logins slow down exponentially
 account for an hour after LOCK_AFTER (and the coordinator is mailed); a global budget of failed
 logins per minute holds back guessing across accounts. The argon2 work happens with no database
 transaction open, so that a flood of logins does not hold the connection others need.
+
+Neither may lock the real coordinator out: a browser that has logged in to an account before
+carries a device cookie for it (signed, stateless; a new password ends every one), and its
+logins pass the global budget and the account's lock, with a budget of their own per device
+(OWASP's device cookies). A flood then stops only browsers new to the account.
 """
 
 import datetime as dt
@@ -31,6 +36,8 @@ LOCK_AFTER = 10  # failures that lock the account for LOCK_MINUTES
 LOCK_MINUTES = 60
 MAX_WAIT_SECONDS = 300
 FAILED_LOGINS_PER_MINUTE = 120  # all accounts together
+DEVICE_FAILURES_PER_MINUTE = 5  # for one device cookie
+DEVICE_DAYS = 180
 RECOVERY_CODES = 10
 TOTP_ISSUER = "Väg ut"
 
@@ -55,6 +62,10 @@ class NewSession:
 
 def _coordinator(session: Session, username: str) -> Coordinator | None:
     return session.scalar(select(Coordinator).where(Coordinator.username == username))
+
+
+def coordinator_named(session: Session, username: str) -> Coordinator:
+    return _coordinator(session, username.strip())
 
 
 def _check_throttle(coordinator: Coordinator, now: dt.datetime) -> None:
@@ -83,22 +94,72 @@ def _failed(session: Session, settings: Settings, coordinator_id: str) -> None:
     limits.count_this_minute(session, "workspace_login_failures")  # commits
 
 
+def _failed_from(
+    session: Session, settings: Settings, coordinator_id: str, device: str | None
+) -> None:
+    """A failure from a known device counts against that device only: it neither locks the
+    account for others nor uses the global budget."""
+    if device is None:
+        _failed(session, settings, coordinator_id)
+    else:
+        limits.count_this_minute(session, _device_counter(device))  # commits
+
+
 def _succeeded(coordinator: Coordinator) -> None:
     coordinator.failed_logins = 0
     coordinator.next_login_at = None
     coordinator.locked_until = None
 
 
+def new_device_token(settings: Settings, coordinator: Coordinator) -> str:
+    """Proof that this browser logged in to this account: id.random.mac, where the mac also
+    covers the password verifier, so that a new password ends every device token."""
+    payload = f"{coordinator.id}.{secrets.token_urlsafe(16)}"
+    return f"{payload}.{_device_mac(settings, coordinator, payload)}"
+
+
+def _device_mac(settings: Settings, coordinator: Coordinator, payload: str) -> str:
+    message = f"{payload}.{coordinator.password_verifier}".encode()
+    return hmac.new(settings.derived_key("device"), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _known_device(settings: Settings, coordinator: Coordinator, token: str | None) -> bool:
+    if not token or len(token) > 128 or token.count(".") != 2:
+        return False
+    payload, _, mac = token.rpartition(".")
+    if not payload.startswith(f"{coordinator.id}."):
+        return False
+    return hmac.compare_digest(mac.encode(), _device_mac(settings, coordinator, payload).encode())
+
+
+def _device_counter(token: str) -> str:
+    return "device:" + hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
 def login(
-    session: Session, settings: Settings, username: str, password: str, code: str
+    session: Session,
+    settings: Settings,
+    username: str,
+    password: str,
+    code: str,
+    device: str | None = None,
 ) -> NewSession:
     """Password and second factor; raises LoginRefused. An account without a second factor
-    gets a session that can only enrol one."""
+    gets a session that can only enrol one. `device`: the browser's device token, if any."""
     now = utcnow()
-    if limits.counted_this_minute(session, "workspace_login_failures") >= FAILED_LOGINS_PER_MINUTE:
+    coordinator = _coordinator(session, username.strip())
+    known = coordinator is not None and _known_device(settings, coordinator, device)
+    if known:
+        if limits.counted_this_minute(session, _device_counter(device)) >= (
+            DEVICE_FAILURES_PER_MINUTE
+        ):
+            session.rollback()
+            raise LoginRefused("wait", 60)
+    elif limits.counted_this_minute(session, "workspace_login_failures") >= (
+        FAILED_LOGINS_PER_MINUTE
+    ):
         session.rollback()
         raise LoginRefused("busy", 60)
-    coordinator = _coordinator(session, username.strip())
     if coordinator is None or not coordinator.is_active:
         session.rollback()  # release the connection before the slow part
         # The same work as a real login, so that timing does not tell which usernames exist.
@@ -108,7 +169,8 @@ def login(
         # Guesses at usernames count against the global budget like wrong passwords.
         limits.count_this_minute(session, "workspace_login_failures")
         raise LoginRefused("wrong")
-    _check_throttle(coordinator, now)
+    if not known:
+        _check_throttle(coordinator, now)
     coordinator_id = coordinator.id
     salt, time_cost, memory = (
         coordinator.kdf_salt,
@@ -120,14 +182,15 @@ def login(
     session.rollback()  # no transaction open while argon2 works
     verifier, wrapping_key = crypto.password_keys(password, salt, time_cost, memory)
     if not hmac.compare_digest(verifier, verifier_stored):
-        _failed(session, settings, coordinator_id)
+        _failed_from(session, settings, coordinator_id, device if known else None)
         raise LoginRefused("wrong")
     private_key = crypto.unwrap(wrapping_key, wrapped_private_key)
     coordinator = session.get(Coordinator, coordinator_id)
-    _check_throttle(coordinator, utcnow())  # another try may have locked it meanwhile
+    if not known:
+        _check_throttle(coordinator, utcnow())  # another try may have locked it meanwhile
     enrolling = coordinator.totp_wrapped is None
     if not enrolling and not _second_factor_ok(session, coordinator, private_key, code):
-        _failed(session, settings, coordinator_id)
+        _failed_from(session, settings, coordinator_id, device if known else None)
         raise LoginRefused("wrong")
     _succeeded(coordinator)
     return _new_session(session, settings, coordinator, private_key, enrolling)

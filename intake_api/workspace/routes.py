@@ -29,6 +29,7 @@ router = APIRouter(prefix="/workspace", tags=["coordinator workspace"], include_
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "workspace"
 COOKIE = "__Host-vagut-workspace"
 LOGIN_COOKIE = "__Host-vagut-login"  # double-submit token against login CSRF
+DEVICE_COOKIE = "__Host-vagut-device"  # this browser has logged in to the account before
 LANGUAGES = ("sv", "en")
 TokenCookie = Annotated[str | None, Cookie(alias=COOKIE)]
 CsrfField = Annotated[str, Form(max_length=128)]  # missing: "" and a 403, like a wrong one
@@ -168,17 +169,23 @@ def login(
     code: Annotated[str, Form(max_length=32)] = "",
     next_path: Annotated[str, Form(alias="next", max_length=200)] = "/workspace/",
     login_cookie: Annotated[str | None, Cookie(alias=LOGIN_COOKIE)] = None,
+    device: Annotated[str | None, Cookie(alias=DEVICE_COOKIE)] = None,
 ) -> Response:
     if not auth.same_login_token(login_cookie, login_token):
         return _login_form(request, settings, _safe_next(next_path), "expired", status=403)
     try:
-        new = auth.login(session, settings, username, password, code)
+        new = auth.login(session, settings, username, password, code, device)
     except auth.LoginRefused as refused:
         status = 429 if refused.reason in ("wait", "busy") else 401
         return _login_form(request, settings, _safe_next(next_path), refused.reason,
                            refused.wait_seconds, status)  # fmt: skip
     target = "/workspace/enrol" if new.enrolling else _safe_next(next_path)
-    return _signed_in(target, new.token, settings)
+    response = _signed_in(target, new.token, settings)
+    if not new.enrolling:  # this browser has now proved it knows the account
+        coordinator = auth.coordinator_named(session, username)
+        response.set_cookie(DEVICE_COOKIE, auth.new_device_token(settings, coordinator),
+                            max_age=auth.DEVICE_DAYS * 86400, **COOKIE_FLAGS)  # fmt: skip
+    return response
 
 
 @router.post("/logout")

@@ -162,6 +162,53 @@ def test_guessed_usernames_use_up_the_global_budget_too(browser, secrets, monkey
     assert guesses == [401, 401, 401, 429]
 
 
+def test_a_flood_never_locks_out_a_coordinator_on_a_browser_that_logged_in_before(
+    browser, secrets, monkeypatch
+):
+    assert log_in(browser, "haninge", code_now(secrets["haninge"])).status_code == 303
+    assert browser.cookies.get("__Host-vagut-device")
+    browser.cookies.delete("__Host-vagut-workspace")  # logged out, the device cookie kept
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as attacker:
+        # A targeted attack: the account is locked for every browser new to it ...
+        for _ in range(auth.LOCK_AFTER + auth.SLOW_AFTER):
+            monkeypatch.setattr(auth, "_check_throttle", lambda *_: None)  # no waiting between
+            log_in(attacker, "haninge", "000000", password="wrong guess")
+        monkeypatch.undo()
+        locked = log_in(attacker, "haninge", code_now(secrets["haninge"], 1))
+        assert locked.status_code == 401 and "låst" in locked.text
+        # ... and then a flood over all accounts uses up the global budget.
+        monkeypatch.setattr(auth, "FAILED_LOGINS_PER_MINUTE", 3)
+        for n in range(3):
+            log_in(attacker, f"nobody{n}", "000000", password="x")
+        assert log_in(attacker, "osteraker", code_now(secrets["osteraker"])).status_code == 429
+    # The coordinator's own browser still gets in.
+    mine = log_in(browser, "haninge", code_now(secrets["haninge"], 1))
+    assert mine.status_code == 303 and browser.get("/workspace/").status_code == 200
+
+
+def test_a_device_cookie_fits_only_its_account_and_has_a_budget_of_its_own(
+    browser, secrets, monkeypatch
+):
+    log_in(browser, "haninge", code_now(secrets["haninge"]))
+    device = browser.cookies.get("__Host-vagut-device")
+    monkeypatch.setattr(auth, "FAILED_LOGINS_PER_MINUTE", 1)
+    log_in(browser, "nobody", "000000", password="x")  # the global budget is used up
+    # Haninge's device cookie does not pass another account, nor does a forged one Haninge's.
+    assert log_in(browser, "osteraker", code_now(secrets["osteraker"])).status_code == 429
+
+    def device_cookie(value):
+        browser.cookies.delete("__Host-vagut-device")
+        browser.cookies.set("__Host-vagut-device", value, domain="testserver.local")
+
+    device_cookie(device[:-4] + "0000")
+    assert log_in(browser, "haninge", code_now(secrets["haninge"], 1)).status_code == 429
+    # The real one passes, but its own failures are counted: five a minute, then a wait.
+    device_cookie(device)
+    answers = [log_in(browser, "haninge", "000000", password="wrong").status_code
+               for _ in range(auth.DEVICE_FAILURES_PER_MINUTE + 1)]  # fmt: skip
+    assert answers == [401] * auth.DEVICE_FAILURES_PER_MINUTE + [429]
+
+
 # ---------------------------------------------------------------- enrolling
 
 
