@@ -1,7 +1,8 @@
 """Pure ASGI middleware: security headers, a request size limit, and a last line of defence.
 
-Pure ASGI rather than BaseHTTPMiddleware: it streams, and it sees exceptions before Starlette's
-ServerErrorMiddleware would log them with a traceback that could quote the input.
+Pure ASGI rather than BaseHTTPMiddleware: it streams responses, and it sees exceptions before
+Starlette's ServerErrorMiddleware would log them with a traceback that could quote the input.
+Request bodies are read whole (at most max_body_bytes) before the app sees any of them.
 """
 
 import json
@@ -28,10 +29,6 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class SecurityMiddleware:
@@ -74,22 +71,33 @@ class SecurityMiddleware:
             await reply(413, "too_large")
             return
 
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        # The whole body is read here, before the app runs, and refused once it passes the
+        # limit: an exception raised inside the app's receive() would be turned into a 400 by
+        # FastAPI's body parsing, and the app would have seen part of the body. A chunked body
+        # declares no length, so this is where it is counted.
+        body = bytearray()
+        more_body = True
+        while more_body:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away: nobody to answer
+            body += message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                await reply(413, "too_large")
+                return
+            more_body = message.get("more_body", False)
+
+        replayed = False
+
+        async def buffered_receive() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: only a disconnect can come
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except _TooLarge:
-            if not started:
-                await reply(413, "too_large")
+            await self.app(scope, buffered_receive, send_with_headers)
         except Exception as error:
             log.error("unexpected error: %s", type(error).__name__)
             if not started:
