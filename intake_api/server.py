@@ -23,6 +23,7 @@ import asyncio
 import errno
 import logging
 import logging.config
+import os
 import resource
 import threading
 import time
@@ -31,6 +32,8 @@ from typing import Any, ClassVar
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from intake_api.config import Settings, get_settings
 
 log = logging.getLogger("intake_api")
 
@@ -246,6 +249,13 @@ def uvicorn_config(
     return config
 
 
+def share_settings_with_workers(settings: Settings) -> None:
+    """Worker processes read the settings anew: give them this start's development secrets
+    (random when unset), or each would make its own and refuse the others' tokens."""
+    os.environ.setdefault("INTAKE_SECRET_KEY", settings.secret_key)
+    os.environ.setdefault("INTAKE_SERVICE_TOKEN", settings.service_token)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -253,6 +263,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     logging.config.dictConfig(LOG_CONFIG)  # uvicorn applies it again; here for the line below
+    share_settings_with_workers(get_settings())  # refuses here, before anything listens
     raise_open_file_limit()  # before uvicorn starts: its worker processes inherit the limit
     uvicorn.run(
         "intake_api.main:app", host=args.host, port=args.port, workers=args.workers, **OPTIONS

@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 
 import pytest
 from pydantic import ValidationError
@@ -82,3 +83,41 @@ def test_the_workspace_address_is_https_or_loopback_and_ends_with_one_slash():
     assert workspace("http://127.0.0.1:8001/") == "http://127.0.0.1:8001/"
     with pytest.raises(ValueError, match="https"):
         workspace("http://samordnare.example.org/")
+
+
+def test_development_workers_share_the_random_secrets_of_their_start(tmp_path):
+    """Two worker processes, secrets unset: a challenge one signs, the other must accept."""
+    import httpx
+
+    from intake_api import limits
+    from tests.helpers import free_port
+
+    port = free_port()
+    environment = {**os.environ, "INTAKE_ENVIRONMENT": "development",
+                   "INTAKE_DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}"}  # fmt: skip
+    subprocess.run([sys.executable, "-m", "intake_api.admin", "migrate"], cwd=ROOT,
+                   env=environment, check=True, capture_output=True, timeout=60)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "intake_api.server", "--port", str(port), "--workers", "2"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/challenges", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        answers = set()
+        for _ in range(16):  # new connections, so that both workers answer some
+            challenge = httpx.get(f"{base}/challenges?for=checkback", timeout=5).json()
+            nonce = limits.solve(challenge["challenge"], challenge["difficulty"])
+            proof = {"X-Pow-Challenge": challenge["challenge"], "X-Pow-Nonce": nonce}
+            answer = httpx.post(f"{base}/followups/read", json={"receipt_code": "1" * 16},
+                                headers=proof, timeout=10)  # fmt: skip
+            answers.add(answer.json()["code"])
+        assert answers == {"wrong_receipt_code"}  # never challenge_invalid
+    finally:
+        server.terminate()
+        server.wait(10)
