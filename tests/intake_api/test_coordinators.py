@@ -148,3 +148,13 @@ def test_admin_tool_refuses_weak_passwords(settings, monkeypatch, weak):
     with pytest.raises(SystemExit, match="password refused"):
         admin.run(["create-coordinator", "carl", "carl@example.org", "-m", "0136",
                    "--password-stdin"], settings)  # fmt: skip
+
+
+def test_a_generated_password_is_drawn_again_until_the_policy_takes_it(monkeypatch, capsys):
+    """Seen in CI: "bo" turned up inside a random password for the user bo, and was refused."""
+    draws = iter(["xKbo-holds-the-username-1", "a-clean-random-password-xyz"])
+    monkeypatch.setattr(admin.secrets, "token_urlsafe", lambda _n: next(draws))
+    args = admin._parser().parse_args(
+        ["create-coordinator", "bo", "bo@example.org", "-m", "0136", "--generate-password"]
+    )
+    assert admin._password(args) == "a-clean-random-password-xyz"
