@@ -50,7 +50,7 @@ def free_port() -> int:
 def prepare(intakes: int) -> tuple[str, list[str]]:
     """The database: a Haninge coordinator with production argon2 and a second factor, and
     `intakes` first contacts for Haninge (made with cheap receipt hashing: not measured)."""
-    from intake_api import coordinators
+    from intake_api import coordinators, limits
     from intake_api import intakes as intake_domain
     from intake_api.config import get_settings
     from intake_api.db import get_sessionmaker, migrate
@@ -71,7 +71,7 @@ def prepare(intakes: int) -> tuple[str, list[str]]:
                 "contact_method": "receipt_code"}  # fmt: skip
         for number in range(intakes):
             data = IntakeCreate(**body, message=f"Meddelande nummer {number}")
-            intake_domain.create_intake(session, cheap, data)
+            intake_domain.create_intake(session, cheap, data, limits.Path.cheap)
     return secret, codes
 
 
@@ -89,7 +89,8 @@ def serve(port: int) -> threading.Thread:
 def log_in(base: str, code: str) -> tuple[float, str]:
     """One login as a browser does it (the login form's cookie and token, then the POST); the
     time of the POST, and the session cookie. httpx keeps Secure cookies for https only, and
-    the server is plain http on loopback, so the cookies are carried by hand."""
+    the server is plain http on loopback, so the cookies are carried by hand. The device
+    cookie it gets is kept in DEVICE, as a browser keeps it."""
     with httpx.Client(base_url=base, timeout=30) as client:
         page = client.get("/workspace/login")
         token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
@@ -100,7 +101,11 @@ def log_in(base: str, code: str) -> tuple[float, str]:
             "login_token": token})  # fmt: skip
         elapsed = time.perf_counter() - started
     assert answer.status_code == 303, answer.text[:300]
+    DEVICE["__Host-vagut-device"] = answer.cookies["__Host-vagut-device"]
     return elapsed, answer.cookies["__Host-vagut-workspace"]
+
+
+DEVICE: dict[str, str] = {}
 
 
 def timed(client: httpx.Client, path: str, times: int) -> list[float]:
@@ -119,9 +124,10 @@ def summary(took: list[float]) -> str:
     return f"median {statistics.median(ms):6.1f} ms, p95 {p95:6.1f} ms (n={len(ms)})"
 
 
-def flood(base: str, seconds: float, threads: int, real_code: str) -> dict:
+def flood(base: str, seconds: float, threads: int, real_codes: list[str]) -> dict:
     """Wrong logins from `threads` clients. Meanwhile: an unrelated request is timed, a person
-    sends first contacts and checks back, and the real coordinator logs in (once, halfway)."""
+    sends first contacts and checks back, and the real coordinator logs in halfway: from a
+    browser new to the account, and from the one that logged in before (device cookie)."""
     stop = time.monotonic() + seconds
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -145,7 +151,8 @@ def flood(base: str, seconds: float, threads: int, real_code: str) -> dict:
     workers = [threading.Thread(target=guess, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
-    figures = {"unrelated": [], "intakes": {}, "check_backs": {}, "real_login": None}
+    figures = {"unrelated": [], "intakes": {}, "check_backs": {}, "real_login": None,
+               "known_browser": None}  # fmt: skip
     halfway = time.monotonic() + seconds / 2
     person = {"Authorization": f"Bearer {os.environ['INTAKE_SERVICE_TOKEN']}"}
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -156,11 +163,12 @@ def flood(base: str, seconds: float, threads: int, real_code: str) -> dict:
             sent = client.post("/api/v1/intakes", json=PERSON, headers=person)
             _count(figures["intakes"], sent.status_code)
             if sent.status_code == 201:
-                read = client.post("/api/v1/followups/read",
+                read = client.post("/api/v1/followups/read", headers=person,
                                    json={"receipt_code": sent.json()["receipt_code"]})  # fmt: skip
                 _count(figures["check_backs"], read.status_code)
             if figures["real_login"] is None and time.monotonic() > halfway:
-                figures["real_login"] = real_login_status(base, real_code)
+                figures["real_login"] = real_login_status(base, real_codes[0], {})
+                figures["known_browser"] = real_login_status(base, real_codes[1], DEVICE)
             time.sleep(0.5)
     for worker in workers:
         worker.join()
@@ -172,12 +180,13 @@ def _count(counts: dict[int, int], status: int) -> None:
     counts[status] = counts.get(status, 0) + 1
 
 
-def real_login_status(base: str, code: str) -> int:
+def real_login_status(base: str, code: str, device: dict[str, str]) -> int:
     with httpx.Client(base_url=base, timeout=30) as client:
         page = client.get("/workspace/login")
         token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
         answer = client.post("/workspace/login",
-                             cookies={"__Host-vagut-login": page.cookies["__Host-vagut-login"]},
+                             cookies={"__Host-vagut-login": page.cookies["__Host-vagut-login"],
+                                      **device},
                              data={"username": "haninge", "password": PASSWORD, "code": code,
                                    "login_token": token})  # fmt: skip
     return answer.status_code
@@ -197,8 +206,6 @@ def main() -> None:
         "INTAKE_DATABASE_URL": f"sqlite:///{directory}/bench.db",
         "INTAKE_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
         "INTAKE_SERVICE_TOKEN": "bench-service-token-0123456789abcdef0123",
-        "INTAKE_INTAKES_PER_HOUR": "1000000000",
-        "INTAKE_INTAKES_PER_MUNICIPALITY_PER_HOUR": "1000000000",
         "INTAKE_SMTP_PORT": str(free_port()),
     })  # fmt: skip
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -217,7 +224,7 @@ def main() -> None:
     # once): the same argon2id work either way.
     took, session_cookie = log_in(base, pyotp.TOTP(secret).now())
     logins = [took]
-    for code in recovery_codes[:9]:
+    for code in recovery_codes[:8]:
         took, session_cookie = log_in(base, code)
         logins.append(took)
     print(f"login (production argon2id t=2, 19 MiB; password and second factor): "
@@ -233,7 +240,7 @@ def main() -> None:
         print(f"an intake page (decrypted): "
               f"{summary(timed(client, f'/workspace/intake/{reference}', 20))}")  # fmt: skip
 
-    figures = flood(base, args.flood_seconds, args.flood_threads, recovery_codes[9])
+    figures = flood(base, args.flood_seconds, args.flood_threads, recovery_codes[8:10])
     print(f"login flood, {args.flood_threads} clients for {args.flood_seconds:.0f} s, new "
           f"usernames: answers {dict(sorted(figures['guesses'].items()))} (401: checked with "
           f"argon2; 429: over the global budget of {FAILED_LOGINS_PER_MINUTE} failed logins per "
@@ -241,7 +248,9 @@ def main() -> None:
     print(f"during the flood: unrelated GET /api/v1/form {summary(figures['unrelated'])}")
     print(
         f"  a person's first contacts {figures['intakes']}, their check-backs "
-        f"{figures['check_backs']}; the real coordinator's login: {figures['real_login']}"
+        f"{figures['check_backs']}; the real coordinator's login: from a new browser "
+        f"{figures['real_login']}, from the browser that logged in before (device cookie) "
+        f"{figures['known_browser']}"
     )
 
 
