@@ -47,6 +47,24 @@ def test_quick_exit_forgets_the_chat(page, site_url, chatbot):
     assert page.evaluate("sessionStorage.length") == 0
 
 
+def test_closing_the_chat_forgets_the_transcript_in_the_browser(page, site_url, chatbot):
+    """What the privacy note says: the browser keeps nothing of a conversation once it is
+    closed (a receipt code in the log would otherwise come back for whoever opens it next)."""
+    log = _open_chat(page, site_url, chatbot)
+    _send(page, "osteraker")
+    expect(log.locator('a[href="tel:+46854081180"]').first).to_be_visible(timeout=20_000)
+    first_sender = page.evaluate("sessionStorage.getItem('vagut.chat.sender')")
+    page.locator("[data-chat-close]").click()
+    expect(page.locator("[data-chat-panel]")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('vagut.chat.log')") is None
+    page.reload()
+    page.locator("main [data-chat-open]").first.click()
+    expect(log).not_to_be_empty(timeout=20_000)  # a new greeting
+    assert log.locator('a[href="tel:+46854081180"]').count() == 0
+    assert "osteraker" not in log.inner_text().lower()
+    assert page.evaluate("sessionStorage.getItem('vagut.chat.sender')") != first_sender
+
+
 @pytest.mark.parametrize("lang", ["sv", "ar", "ti"])
 def test_axe_finds_no_violations_with_the_chat_open(page, site_url, chatbot, lang):
     prefix = "" if lang == "sv" else f"/{lang}"

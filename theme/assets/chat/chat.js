@@ -2,7 +2,8 @@
    The site's script loads it on the first click of [data-chat-open] and calls
    window.vagutChat.open(button). It talks to the Rasa REST channel named in
    <meta name="vagut-chat-url">, in the page's language (<html lang>), and keeps only
-   sessionStorage (keys "vagut.chat.*"; the quick exit clears them). No cookies.
+   sessionStorage (keys "vagut.chat.*") while the chat is open: closing it, restarting it and
+   the quick exit clear them. No cookies.
 
    For tests and assistive technology: the panel is role="dialog" named by its title; the
    conversation is role="log" (aria-live="polite"); the text box has a label; quick replies are
@@ -110,7 +111,8 @@
 
   var state = {
     panel: null, log: null, input: null, send: null, opener: null,
-    strings: FALLBACK, language: pageLanguage(), busy: false, entries: [], queue: []
+    strings: FALLBACK, language: pageLanguage(), busy: false, entries: [], queue: [],
+    conversation: 0  /* a new number when the conversation is forgotten: late replies are dropped */
   };
 
   function loadStyles() {
@@ -232,11 +234,13 @@
   function next() {
     var message = state.queue.shift();
     if (message === undefined) return;
+    var conversation = state.conversation;
     setBusy(true);
     var slow = setTimeout(function () {
-      add({ who: "notice", text: t("slow"), link: formLink() });
+      if (conversation === state.conversation) add({ who: "notice", text: t("slow"), link: formLink() });
     }, SLOW_MS);
     post(message).then(function (replies) {
+      if (conversation !== state.conversation) return;  /* closed meanwhile: forgotten */
       (replies || []).forEach(function (reply) {
         if (reply.text || (reply.buttons && reply.buttons.length)) {
           add({ who: "bot", text: reply.text || "", buttons: (reply.buttons || []).map(function (b) {
@@ -245,7 +249,7 @@
         }
       });
     }).catch(function () {
-      add({ who: "error", text: t("error_offline"), link: formLink() });
+      if (conversation === state.conversation) add({ who: "error", text: t("error_offline"), link: formLink() });
     }).then(function () {
       clearTimeout(slow);
       setBusy(false);
@@ -311,11 +315,7 @@
     });
     close.addEventListener("click", close_);
     restart.addEventListener("click", function () {
-      storage(KEY_LOG, null);
-      storage(KEY_SENDER, null);
-      state.entries = [];
-      state.queue = [];
-      log.textContent = "";
+      forget();
       send("/greet", null);
     });
 
@@ -323,8 +323,20 @@
     state.panel = panel; state.log = log; state.input = input; state.send = button;
   }
 
+  /* The browser keeps nothing of a conversation once it is closed or restarted: the transcript,
+     receipt code included, leaves sessionStorage, and the next one has a new random sender. */
+  function forget() {
+    storage(KEY_LOG, null);
+    storage(KEY_SENDER, null);
+    state.entries = [];
+    state.queue = [];
+    state.conversation += 1;
+    if (state.log) state.log.textContent = "";
+  }
+
   function close_() {
     if (!state.panel || state.panel.hidden) return;
+    forget();
     state.panel.hidden = true;
     if (state.opener) {
       state.opener.setAttribute("aria-expanded", "false");
