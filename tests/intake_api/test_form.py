@@ -27,6 +27,8 @@ def test_the_page_in_every_language(client, lang):
     direction = "rtl" if lang in {"ar", "fa", "ku"} else "ltr"
     assert f'<html lang="{lang}" dir="{direction}">' in page.text
     assert page.text.count('<option value="0') >= 26  # the Stockholm county codes, at least
+    # Before sending: what may follow a first contact about a child under 18 (issue 16).
+    assert str(escape(t("form.before_send_under_18", lang))) in page.text
 
 
 def test_first_contact_and_check_back_without_javascript(client, staff):
