@@ -116,6 +116,29 @@ def police_line_claims(lang: str) -> tuple[int, list[str]]:
     return checked, problems
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?።؟])\s+|\n+")
+
+
+def chat_police_line_claims(lang: str) -> tuple[int, list[str]]:
+    """The same for the chat's replies, sentence by sentence: a reply can say that 112 answers
+    day and night and, a sentence later, name 114 14 for when the danger is over."""
+    checked, problems = 0, []
+    for key, text in strings("chat", lang).items():
+        for sentence in _SENTENCE_END.split(text):
+            if POLICE_LINE.search(_normal(sentence)):
+                checked += 1
+                if words := always_words(lang, sentence):
+                    problems.append(f"chat.{lang}.yml {key}: {words} in «{sentence[:120]}»")
+    return checked, problems
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_no_chat_reply_says_the_police_line_is_always_open(lang):
+    checked, problems = chat_police_line_claims(lang)
+    assert checked >= 3, f"114 14 found in only {checked} chat sentences in {lang}"
+    assert problems == [], "114 14 is staffed on weekdays, in the daytime:\n" + "\n".join(problems)
+
+
 def pending(lang: str):
     """A language whose pages are translated from the Swedish after it changed: remove the mark
     once its translation no longer calls 114 14 always open."""
