@@ -225,6 +225,9 @@ class ActionContactSummary(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         lang = language(tracker)
+        if tracker.get_slot("age_group") == "under_18":
+            # Nobody sends it without knowing what may follow (see FACTS: orosanmälan).
+            dispatcher.utter_message(text=t(lang, "action.summary_under_18"))
         dispatcher.utter_message(text=summary_text(lang, tracker), buttons=send_buttons(lang))
         return []
 
@@ -306,7 +309,10 @@ class ActionSubmitIntake(Action):
         )
         if data.get("next_steps"):
             dispatcher.utter_message(text=str(data["next_steps"]))
+        minor = body["age_group"] == "under_18"
         for contact in data.get("contacts") or []:
+            if minor and contact.get("serves") == "adults_leaving_crime":
+                continue  # a line for adults is not the way in for a child
             serves = f"action.serves_{contact.get('serves')}"
             lines = [t(lang, serves)] if serves in strings("sv") else []
             if contact.get("phone_display") or contact.get("phone"):
@@ -315,6 +321,8 @@ class ActionSubmitIntake(Action):
             if contact.get("email"):
                 lines.append(t(lang, "action.contact_email", email=contact["email"]))
             dispatcher.utter_message(text="\n".join(lines))
+        if minor:
+            dispatcher.utter_message(text=t(lang, "action.under_18_route"))
         dispatcher.utter_message(text=t(lang, "action.always"))
         keep_place = [SlotSet("municipality_code", body["municipality_code"])]
         return reset_events() + keep_place

@@ -34,14 +34,15 @@ def choose_buttons(lang: str, codes: List[str]) -> List[Dict[str, str]]:
 
 
 def contact_lines(lang: str, code: str) -> List[str]:
-    """The verified contacts of one municipality, or the national fallback; 112 always."""
+    """The verified contacts of one municipality, or the national fallback; 112 first, always."""
     municipality = places.municipalities()[code]
     if not municipality.contacts:
         return [
-            t(lang, "action.no_verified_contact", municipality=municipality.name),
             t(lang, "action.always"),
+            t(lang, "action.no_verified_contact", municipality=municipality.name),
         ]
-    lines = [t(lang, "action.contacts_intro", municipality=municipality.name)]
+    lines = [t(lang, "action.always"),
+             t(lang, "action.contacts_intro", municipality=municipality.name)]  # fmt: skip
     for contact in municipality.contacts:
         part = [t(lang, f"action.serves_{contact.serves}")]
         if contact.phone_display:
@@ -58,7 +59,6 @@ def contact_lines(lang: str, code: str) -> List[str]:
         if contact.stale:
             part.append(t(lang, "action.contact_stale", date=contact.source_date or "?"))
         lines.append("\n".join(part))
-    lines.append(t(lang, "action.always"))
     return lines
 
 

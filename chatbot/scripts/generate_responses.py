@@ -39,6 +39,8 @@ FAQ: List[Button] = [
     ("button.after_contact", "/after_contact"),
     ("button.warning_signs", "/warning_signs"),
     ("button.talk_to_child", "/talk_to_child"),
+    ("button.report_child", "/report_child"),
+    ("button.parents_find_out", "/parents_find_out"),
 ]
 NEXT: List[Button] = [
     ("button.find_municipality", "/ask_contact"),
@@ -70,7 +72,8 @@ RESPONSES: Dict[str, Tuple[str, List[Button]]] = {
     "utter_leave_crime": ("reply.leave_crime", NEXT + [("button.questions", "/faq")]),
     "utter_worried_child": (
         "reply.worried_child",
-        [("button.warning_signs", "/warning_signs"), ("button.talk_to_child", "/talk_to_child")]
+        [("button.warning_signs", "/warning_signs"), ("button.talk_to_child", "/talk_to_child"),
+         ("button.report_child", "/report_child")]
         + NEXT,
     ),
     "utter_what_is_avhoppare": ("reply.what_is_avhoppare", NEXT),
@@ -82,6 +85,8 @@ RESPONSES: Dict[str, Tuple[str, List[Button]]] = {
     "utter_warning_signs": ("reply.warning_signs", [("button.talk_to_child", "/talk_to_child")] + NEXT),
     "utter_talk_to_child": ("reply.talk_to_child", NEXT),
     "utter_age_groups": ("reply.age_groups", NEXT),
+    "utter_report_child": ("reply.report_child", NEXT),
+    "utter_parents_find_out": ("reply.parents_find_out", [("button.anonymous", "/anonymous")] + NEXT),
     "utter_goodbye": ("reply.goodbye", []),
     "utter_thanks": ("reply.thanks", []),
     "utter_out_of_scope": ("reply.out_of_scope", MENU),

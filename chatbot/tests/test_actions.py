@@ -101,6 +101,14 @@ def test_no_verified_contact_gives_the_national_way_in(tracker_from, domain):
     assert slots(events) == {"municipality_code": "2584"}
 
 
+@pytest.mark.parametrize("place", ["Kiruna", "Österåker"])
+@pytest.mark.parametrize("lang", ["sv", "en", "ar", "fa", "so", "ti", "ku", "tr", "es", "fr"])
+def test_a_municipalitys_contacts_put_112_first(tracker_from, domain, place, lang):
+    tracker = tracker_from("start", text=place, intent="inform_place", slots={"language": lang})
+    messages, _ = run(ActionFindMunicipality(), tracker, domain)
+    assert "112" in messages[0]["text"]
+
+
 # --- who reads a first contact (issues 11 and 16) ----------------------------------------------
 
 
@@ -130,10 +138,10 @@ def test_only_haninge_and_osteraker_have_their_own_coordinator():
 
 
 def test_the_summary_says_who_will_read_it(tracker_from, domain):
-    haninge = run(ActionContactSummary(), tracker_from("contact_summary"), domain)[0][0]["text"]
+    haninge = run(ActionContactSummary(), tracker_from("contact_summary"), domain)[0][-1]["text"]
     assert t("ar", "action.reader_local", municipality="Haninge") in haninge
     kiruna_tracker = tracker_from("contact_summary", slots={"municipality_code": "2584"})
-    kiruna = run(ActionContactSummary(), kiruna_tracker, domain)[0][0]["text"]
+    kiruna = run(ActionContactSummary(), kiruna_tracker, domain)[0][-1]["text"]
     assert t("ar", "action.reader_fallback", municipality="Kiruna") in kiruna
     assert t("ar", "action.reader_local", municipality="Kiruna") not in kiruna
 
@@ -244,9 +252,11 @@ def test_phone_numbers():
 
 def test_summary_shows_every_answer(tracker_from, domain):
     messages, _ = run(ActionContactSummary(), tracker_from("contact_summary"), domain)
-    text = messages[0]["text"]
+    # About a child under 18: first what may follow, so that nobody sends it without knowing.
+    assert messages[0]["text"] == t("ar", "action.summary_under_18")
+    text = messages[1]["text"]
     assert "Haninge" in text and "قريب أو صديق" in text and "أقل من 18" in text
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/change", "/stop"]
+    assert [b["payload"] for b in messages[1]["buttons"]] == ["/affirm", "/change", "/stop"]
 
 
 def test_change_asks_which_then_reopens_the_form(tracker_from, domain):
@@ -283,7 +293,9 @@ class _Intake(BaseHTTPRequestHandler):
                 "receipt_code": "1234567812345678",
                 "next_steps": "سيقرأ المنسق رسالتك.",
                 "municipality": {"code": body["municipality_code"], "name": "Haninge"},
-                "contacts": [],
+                "contacts": [{"serves": "adults_leaving_crime", "phone": "08-606 70 50",
+                              "phone_display": "08-606 70 50", "tel": "+4686067050",
+                              "email": "lamnakrim@haninge.se"}],
             }
         else:
             answer = {
@@ -342,6 +354,15 @@ def test_submit_sends_the_contract_and_shows_the_receipt_code(tracker_from, doma
     assert "Haninge" not in text.split("سيقرأ")[0]  # nothing before it claims who got it
     assert slots(events)["message"] is None  # forgotten once sent
     assert slots(events)["municipality_code"] == "0136"
+    # About a child: the line for adults is not offered, the way in for children is.
+    assert "606 70 50" not in text and t("ar", "action.under_18_route") in text
+
+
+def test_after_an_adults_first_contact_the_adult_line_is_given(tracker_from, domain, intake_service):
+    tracker = tracker_from("contact_summary", slots={"age_group": "adult"})
+    messages, _ = run(ActionSubmitIntake(), tracker, domain)
+    text = texts(messages)
+    assert "606 70 50" in text and t("ar", "action.under_18_route") not in text
 
 
 def test_submit_when_the_service_is_down_says_so_and_keeps_the_answers(
