@@ -193,10 +193,11 @@ async def with_proof(
 
 
 async def person(attempt: Callable[[], Awaitable[Attempt]], every: float, until: float):
-    """An attempt every `every` seconds (at once after one that took longer) until `until`."""
+    """An attempt every `every` seconds (at once after one that took longer), none begun after
+    `until`."""
     results: list[Attempt] = []
     next_start = time.monotonic()
-    while next_start < until:
+    while max(next_start, time.monotonic()) < until:
         await asyncio.sleep(max(0.0, next_start - time.monotonic()))
         began = time.monotonic()
         results.append(await attempt())
