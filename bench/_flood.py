@@ -609,7 +609,7 @@ def run_floods(h: Harness) -> None:
     base_bits = defaults["pow_difficulty_bits"].default
     most = base_bits + defaults["pow_max_extra_bits"].default
     calm_codes = defaults["calm_wrong_codes_per_minute"].default
-    ceiling = defaults["max_intakes_per_day_without_proof"].default
+    ceiling = defaults["max_intakes_per_day_from_form"].default
     proof_ceiling = defaults["max_intakes_per_day_with_proof"].default
     rate = hash_rate()
     print(
@@ -669,26 +669,28 @@ def run_floods(h: Harness) -> None:
     fills = "-".join(f"{ceiling / max(r, 1):.0f}" for r in sorted(rates, reverse=True))
     capacity = f" and the service took {h.capacity * 60:,.0f}/min above" if h.capacity else ""
     print(
-        f"  - the storage ceiling without proof ({ceiling:,} first contacts a UTC day, the form "
-        f"and the chatbot together): the form flood here got {form.attacker_rate:,.0f}/min "
-        f"(sharing the cores with the person's solver){capacity}, so it is full after {fills} "
-        f"min (or {ceiling / 1440:.0f}/min over a whole day); until midnight UTC every first "
-        "contact through the form or the chatbot then answers 503 service_full. The proof "
-        f"path keeps its own {proof_ceiling:,}: at {most} bits that is "
-        f"{proof_ceiling * 2**most:.1e} hashes, {proof_ceiling * 2**most / rate / 86400:.0f} "
-        "core-days of Python here."
+        f"  - the form's storage ceiling ({ceiling:,} first contacts a UTC day): the form flood "
+        f"here got {form.attacker_rate:,.0f}/min (sharing the cores with the person's "
+        f"solver){capacity}, so it is full after {fills} min (or {ceiling / 1440:.0f}/min over "
+        "a whole day); until midnight UTC every first contact through the form then answers "
+        "503 service_full. The chatbot and the proof path keep their own ceilings (the "
+        f"chatbot's as cheap to fill; the proof path's {proof_ceiling:,}: at {most} bits that "
+        f"is {proof_ceiling * 2**most:.1e} hashes, "
+        f"{proof_ceiling * 2**most / rate / 86400:.0f} core-days of Python here)."
     )
     print(
         f"  - at the most the load asks ({most} bits: {hashes / 1e6:.1f} M hashes on average), "
         f"a proof costs the person {hashes / rate:.0f} s of a core here; at the docs' \"a "
         f'second or two on a cheap phone" for {base_bits} bits, '
         f"{2 ** (most - base_bits) / 60:.0f}-{2 * 2 ** (most - base_bits) / 60:.0f} min on "
-        f"that phone. More than {calm_codes * 2 ** (most - base_bits - 1):,} wrong codes in "
-        f"the current and last minute ask it of every check-back with proof; through the "
-        f"chatbot the attackers here sent {token_flood.attacker_rate:,.0f}/min."
+        f"that phone. Only wrong codes sent with a proof raise it: more than "
+        f"{calm_codes * 2 ** (most - base_bits - 1):,} of them in the current and last minute "
+        f"(through the chatbot the attackers here sent {token_flood.attacker_rate:,.0f}/min, "
+        "which price only the chatbot's path)."
     )
     print(
         f"  - the person's first contacts in the form flood: {mine_burst} of {mine} marked "
-        'burst and counted only in the digest; the workspace\'s "close bursts" would close '
-        "them unread with the flood."
+        "burst (a proof of work is never marked; through the chatbot or the form they are, "
+        'and the workspace\'s "close bursts" closes them unread with the flood, until the '
+        "person writes again)."
     )

@@ -408,7 +408,8 @@ def throughput(workdir: Path, args: argparse.Namespace) -> float:
     """Section 1; returns the create-intake throughput (intakes/s, production argon2id)."""
     seconds, concurrency, rounds = args.seconds, args.concurrency, args.rounds
     smtp_port = free_port()  # nothing listens: the throughput runs only queue mail
-    room = {"INTAKE_MAX_INTAKES_PER_DAY_WITHOUT_PROOF": UNLIMITED,
+    room = {"INTAKE_MAX_INTAKES_PER_DAY_FROM_CHAT": UNLIMITED,
+            "INTAKE_MAX_INTAKES_PER_DAY_FROM_FORM": UNLIMITED,
             "INTAKE_MAX_INTAKES_PER_DAY_WITH_PROOF": UNLIMITED}  # fmt: skip
     lowered = {"INTAKE_ARGON2_TIME_COST": "1", "INTAKE_ARGON2_MEMORY_KIB": "64", **room}
     single = {

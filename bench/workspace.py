@@ -71,7 +71,7 @@ def prepare(intakes: int) -> tuple[str, list[str]]:
                 "contact_method": "receipt_code"}  # fmt: skip
         for number in range(intakes):
             data = IntakeCreate(**body, message=f"Meddelande nummer {number}")
-            intake_domain.create_intake(session, cheap, data, limits.Path.cheap)
+            intake_domain.create_intake(session, cheap, data, limits.Path.chat)
     return secret, codes
 
 

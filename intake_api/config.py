@@ -67,7 +67,9 @@ class Settings(BaseSettings):
     # Abuse limits, none of which looks at who is asking, and none of which refuses a person
     # for what others did (see limits.py): the price of a request rises with the recent load.
     pow_difficulty_bits: int = Field(default=16, ge=0, le=32)  # ~65 000 hashes when calm
-    pow_max_extra_bits: int = Field(default=8, ge=0, le=12)  # at most 256 times dearer
+    # At most 16 times dearer: 16 + 4 bits is about a million hashes, seconds on a laptop and
+    # under a minute on a cheap phone; more would price people out before flooders.
+    pow_max_extra_bits: int = Field(default=4, ge=0, le=12)
     pow_slack_bits: int = Field(default=2, ge=0)  # a proof begun before the price rose counts
     calm_intakes_per_minute: int = Field(default=10, ge=1)  # nationally; far above real use
     calm_wrong_codes_per_minute: int = Field(default=10, ge=1)
@@ -78,10 +80,11 @@ class Settings(BaseSettings):
     check_min_seconds: float = 1.0
     check_max_wait_seconds: float = 15.0
     form_ttl_seconds: int = 3600
-    # Storage ceilings (about 5 KB an intake): without proof of work (the form, the chatbot)
-    # and with it, apart, so that cheap requests cannot take the room of dear ones.
-    max_intakes_per_day_without_proof: int = Field(default=50_000, ge=1)
+    # Storage ceilings (about 5 KB an intake), one for each way in, so that a flood through one
+    # cannot take the room of the others.
     max_intakes_per_day_with_proof: int = Field(default=50_000, ge=1)
+    max_intakes_per_day_from_chat: int = Field(default=50_000, ge=1)
+    max_intakes_per_day_from_form: int = Field(default=50_000, ge=1)
     # Beyond this many first contacts for one municipality in an hour, the next are marked as
     # arrived in a burst; beyond this many notifications in an hour, a coordinator gets one
     # digest at the end of the hour instead of a mail each.

@@ -56,7 +56,7 @@ def _allowed(purpose: limits.Purpose):
         if credentials is not None:
             token = settings.service_token.encode()
             if hmac.compare_digest(credentials.credentials.encode(), token):
-                return limits.Path.cheap
+                return limits.Path.chat
             raise ApiError(401, "wrong_service_token", headers={"WWW-Authenticate": "Bearer"})
         if x_pow_challenge and x_pow_nonce:
             limits.check_proof_of_work(session, settings, purpose, x_pow_challenge, x_pow_nonce)
@@ -66,6 +66,6 @@ def _allowed(purpose: limits.Purpose):
     return allowed_sender
 
 
-# How a first contact or a check-back came: limits.Path.cheap (the chatbot) or .proof.
+# How a first contact or a check-back came: limits.Path.chat (the chatbot) or .proof.
 SubmitterDep = Annotated[limits.Path, Depends(_allowed(limits.Purpose.intake))]
 CheckbackDep = Annotated[limits.Path, Depends(_allowed(limits.Purpose.checkback))]

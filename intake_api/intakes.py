@@ -35,7 +35,7 @@ def create_intake(
     if directory.find(data.municipality_code) is None:
         raise ApiError(422, "unknown_municipality")
     limits.reserve_intake(session, settings, path)
-    burst = limits.in_burst(session, settings, data.municipality_code)
+    burst = limits.in_burst(session, settings, data.municipality_code, path)
     # Release the database (keeping a spent challenge spent) while argon2 runs: the slow part
     # never holds a connection or a lock.
     session.commit()
@@ -143,33 +143,34 @@ def add_message(intake: Intake, data_key: bytes, author: Author, text: str) -> N
 
 
 def open_with_receipt(
-    session: Session, settings: Settings, receipt_code: str
+    session: Session, settings: Settings, receipt_code: str, path: limits.Path
 ) -> tuple[Intake, bytes]:
-    """The intake and its data key. A wrong code is counted (it prices the next check-backs'
-    proofs and form waits), never held against the next person."""
+    """The intake and its data key. A wrong code is counted on its way in (it prices that
+    way's next check-backs), never held against the next person. One that is not 16 digits
+    costs the server nothing, so it is refused without being counted."""
     session.commit()  # keep a spent proof spent, and release the database while argon2 runs
     code = crypto.normalise_receipt_code(receipt_code)
-    receipt = crypto.receipt_keys(code, settings) if code else None
-    intake = (
-        session.scalar(select(Intake).where(Intake.receipt_lookup == receipt.lookup))
-        if receipt
-        else None
-    )
-    if intake is None or receipt is None:
-        limits.count_wrong_code(session)
+    if code is None:
+        raise ApiError(403, "wrong_receipt_code")
+    receipt = crypto.receipt_keys(code, settings)
+    intake = session.scalar(select(Intake).where(Intake.receipt_lookup == receipt.lookup))
+    if intake is None:
+        limits.count_wrong_code(session, path)
         raise ApiError(403, "wrong_receipt_code")
     return intake, crypto.unwrap(receipt.wrapping_key, intake.receipt_wrapped_key)
 
 
-def read_followups(session: Session, settings: Settings, receipt_code: str) -> FollowupThread:
-    intake, data_key = open_with_receipt(session, settings, receipt_code)
+def read_followups(
+    session: Session, settings: Settings, receipt_code: str, path: limits.Path
+) -> FollowupThread:
+    intake, data_key = open_with_receipt(session, settings, receipt_code, path)
     return read_followups_of(intake, data_key)
 
 
 def add_followup(
-    session: Session, settings: Settings, receipt_code: str, text: str
+    session: Session, settings: Settings, receipt_code: str, text: str, path: limits.Path
 ) -> FollowupThread:
-    intake, data_key = open_with_receipt(session, settings, receipt_code)
+    intake, data_key = open_with_receipt(session, settings, receipt_code, path)
     add_message(intake, data_key, Author.person, text)
     intake.status = Status.new  # a closed intake opens again: the person wrote
     intake.outcome = None

@@ -7,9 +7,11 @@ else did: the cost of each request falls on its sender.
   pays at most a few seconds more.
 - Signed form tokens (the no-JavaScript page, which cannot compute a proof): each works once,
   and not before a wait that grows the same way.
-- A ceiling per day only to protect storage, one for what came without proof of work (the form
-  and the chatbot) and one for what came with it, so that cheap requests cannot use up the
-  room of dear ones. Below it nothing is refused: a burst is marked, and notified as a digest.
+- A ceiling per day only to protect storage, one for each way in (proof of work, the chatbot,
+  the form), so that a flood through one cannot use up the room of the others. Below it nothing
+  is refused: a burst is marked, and notified as a digest.
+- Each way in is priced by its own load only: a flood of wrong codes through the chatbot does
+  not make a browser's proofs dearer, nor does a form flood; the flooder's own path pays.
 
 A token is `<random>.<not-before>.<expires>.<bits>.<mac>`: stateless until it is spent, then its
 hash is kept until it expires so that it is used once. The proof is a nonce such that
@@ -31,7 +33,7 @@ from sqlalchemy.orm import Session
 from intake_api.clock import from_epoch, hour_of, utcnow
 from intake_api.config import Settings
 from intake_api.errors import ApiError
-from intake_api.models import Counter, Intake, SpentToken
+from intake_api.models import Counter, SpentToken
 
 
 class Purpose(StrEnum):
@@ -42,14 +44,17 @@ class Purpose(StrEnum):
 
 
 class Path(StrEnum):
-    """How a first contact came: with a proof of work, or without (the form, the chatbot)."""
+    """The way a request came in: with a proof of work, through the chatbot (service token),
+    or through the no-JavaScript form (a signed form token)."""
 
     proof = "proof"
-    cheap = "cheap"
+    chat = "chat"
+    form = "form"
 
 
-# What each purpose's price follows: the recent rate of this counter.
-_LOAD = {Purpose.intake: "intake", Purpose.checkback: "wrong_code"}
+def _load(purpose: Purpose, path: Path) -> str:
+    """The counter whose recent rate prices a purpose on a path."""
+    return f"{'intake' if purpose is Purpose.intake else 'wrong_code'}:{path}"
 
 
 # ---------------------------------------------------------------- counters
@@ -117,9 +122,10 @@ def _calm(settings: Settings, purpose: Purpose) -> int:
     return settings.calm_wrong_codes_per_minute
 
 
-def price_bits(session: Session, settings: Settings, purpose: Purpose) -> int:
-    """The extra bits of proof (or doublings of the form's wait) that the recent load asks."""
-    rate = recent_rate(session, _LOAD[purpose])
+def price_bits(session: Session, settings: Settings, purpose: Purpose, path: Path) -> int:
+    """The extra bits of proof (or doublings of the form's wait) that this path's recent load
+    asks."""
+    rate = recent_rate(session, _load(purpose, path))
     return extra_bits(rate, _calm(settings, purpose), settings.pow_max_extra_bits)
 
 
@@ -175,7 +181,7 @@ def _spend(session: Session, token: str, expires: int, error: str) -> None:
 
 def new_challenge(session: Session, settings: Settings, purpose: Purpose) -> tuple[str, int]:
     """A challenge and its difficulty: the base, plus what the recent load asks."""
-    bits = settings.pow_difficulty_bits + price_bits(session, settings, purpose)
+    bits = settings.pow_difficulty_bits + price_bits(session, settings, purpose, Path.proof)
     now = int(time.time())
     token = _signed(
         settings, f"challenge:{purpose}", now, now + settings.challenge_ttl_seconds, bits
@@ -211,7 +217,7 @@ def check_proof_of_work(
     digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
     if leading_zero_bits(digest) < bits:
         raise ApiError(403, "challenge_unsolved")
-    asked = settings.pow_difficulty_bits + price_bits(session, settings, purpose)
+    asked = settings.pow_difficulty_bits + price_bits(session, settings, purpose, Path.proof)
     if bits < asked - settings.pow_slack_bits:
         raise ApiError(403, "challenge_outdated")
     _spend(session, challenge, expires, "challenge")
@@ -229,7 +235,7 @@ def form_wait_seconds(session: Session, settings: Settings, purpose: Purpose) ->
         least, most = settings.form_min_seconds, settings.form_max_wait_seconds
     else:
         least, most = settings.check_min_seconds, settings.check_max_wait_seconds
-    return min(least * 2 ** price_bits(session, settings, purpose), most)
+    return min(least * 2 ** price_bits(session, settings, purpose, Path.form), most)
 
 
 def new_form_token(session: Session, settings: Settings, purpose: Purpose) -> str:
@@ -250,38 +256,40 @@ def check_form_token(session: Session, settings: Settings, purpose: Purpose, tok
 
 
 def reserve_intake(session: Session, settings: Settings, path: Path) -> None:
-    """A place under today's storage ceiling for this path, taken in one statement, and one
-    more intake in the recent rate (which prices the next proofs). In the caller's
+    """A place under today's storage ceiling for this way in, taken in one statement, and one
+    more intake in its recent rate (which prices its next requests). In the caller's
     transaction."""
-    ceiling = (
-        settings.max_intakes_per_day_with_proof
-        if path is Path.proof
-        else settings.max_intakes_per_day_without_proof
-    )
+    ceiling = {
+        Path.proof: settings.max_intakes_per_day_with_proof,
+        Path.chat: settings.max_intakes_per_day_from_chat,
+        Path.form: settings.max_intakes_per_day_from_form,
+    }[path]
     if not _add_one(session, f"intakes:{path}", _day(), below=ceiling):
         raise ApiError(503, "service_full", headers={"Retry-After": "3600"})
-    _add_one(session, "intake", _minute())
+    _add_one(session, _load(Purpose.intake, path), _minute())
 
 
-def in_burst(session: Session, settings: Settings, municipality_code: str) -> bool:
-    """More first contacts for this municipality this hour than ever come in a normal one:
-    the new one is marked, so that the coordinators see it came in a burst (and may be
-    automated), and can close a flood at once."""
-    this_hour = hour_of(utcnow())
-    earlier = session.scalar(
-        select(func.count())
-        .select_from(Intake)
-        .where(Intake.created_hour == this_hour, Intake.municipality_code == municipality_code)
-    )
-    return earlier >= settings.burst_intakes_per_hour
+def in_burst(session: Session, settings: Settings, municipality_code: str, path: Path) -> bool:
+    """Counts the first contact in its municipality's hour (one counter row, in the caller's
+    transaction), and says whether it came past the number that ever comes in a normal hour,
+    on a way in that costs the sender nothing: then it is marked, so that the coordinators see
+    it came in a burst (and may be automated) and can close a flood at once. One that paid a
+    proof of work is never marked, so a person who could do one is never swept away with it."""
+    hour = hour_of(utcnow())
+    name = f"burst:{municipality_code}"
+    _add_one(session, name, hour)
+    counted = session.get(Counter, (name, hour))
+    session.refresh(counted)
+    return path is not Path.proof and counted.count > settings.burst_intakes_per_hour
 
 
 # ---------------------------------------------------------------- receipt codes
 
 
-def count_wrong_code(session: Session) -> None:
-    """One more wrong receipt code this minute: the next check-back proofs cost more."""
-    count_this_minute(session, "wrong_code")
+def count_wrong_code(session: Session, path: Path) -> None:
+    """One more wrong receipt code this minute on this way in: its next check-backs cost more.
+    Commits."""
+    count_this_minute(session, _load(Purpose.checkback, path))
 
 
 def purge_spent_tokens(session: Session) -> None:

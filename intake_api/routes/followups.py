@@ -14,9 +14,9 @@ router = APIRouter(prefix="/followups", tags=["check back"])
 
 @router.post("/read", response_model=FollowupThread, responses=ERRORS(401, 403, 413, 422))
 def read_followups(
-    data: ReceiptCode, session: SessionDep, settings: SettingsDep, _sender: CheckbackDep
+    data: ReceiptCode, session: SessionDep, settings: SettingsDep, path: CheckbackDep
 ) -> FollowupThread:
-    return intakes.read_followups(session, settings, data.receipt_code)
+    return intakes.read_followups(session, settings, data.receipt_code, path)
 
 
 @router.post(
@@ -26,6 +26,6 @@ def read_followups(
     responses=ERRORS(401, 403, 409, 413, 422),
 )
 def add_followup(
-    data: FollowupCreate, session: SessionDep, settings: SettingsDep, _sender: CheckbackDep
+    data: FollowupCreate, session: SessionDep, settings: SettingsDep, path: CheckbackDep
 ) -> FollowupThread:
-    return intakes.add_followup(session, settings, data.receipt_code, data.message)
+    return intakes.add_followup(session, settings, data.receipt_code, data.message, path)

@@ -130,7 +130,7 @@ def submit_form(
         return _form_page(session, settings, page_lang, values, message, 422)
     try:
         limits.check_form_token(session, settings, limits.Purpose.intake, form_token)
-        intake = intakes.create_intake(session, settings, data, limits.Path.cheap)
+        intake = intakes.create_intake(session, settings, data, limits.Path.form)
     except ApiError as error:
         session.rollback()
         text = t(f"errors.{error.code}", page_lang.code)
@@ -165,9 +165,10 @@ def check_back(
     try:
         limits.check_form_token(session, settings, limits.Purpose.checkback, check_token)
         if message.strip():
-            thread = intakes.add_followup(session, settings, receipt_code, message)
+            thread = intakes.add_followup(session, settings, receipt_code, message,
+                                          limits.Path.form)  # fmt: skip
         else:
-            thread = intakes.read_followups(session, settings, receipt_code)
+            thread = intakes.read_followups(session, settings, receipt_code, limits.Path.form)
     except ApiError as error:
         session.rollback()
         text = t(f"errors.{error.code}", page_lang.code)

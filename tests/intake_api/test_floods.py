@@ -40,12 +40,19 @@ def test_after_60_wrong_codes_in_a_minute_the_right_code_reads_its_thread_at_onc
     calm = _difficulty(client, "checkback")
     assert calm == settings.pow_difficulty_bits
 
-    for guess in [_wrong(code), "123", "abcd" * 4] * 20:  # malformed codes count as wrong too
+    # Through the chatbot, 60 wrong codes (and malformed ones, which cost the server nothing):
+    # they price the chatbot's path only, never a browser's proof.
+    for guess in [_wrong(code), "123", "abcd" * 4] * 20:
         answer = client.post("/api/v1/followups/read", json={"receipt_code": guess},
                              headers=service_headers())  # fmt: skip
         assert (answer.status_code, answer.json()["code"]) == (403, "wrong_receipt_code")
-
-    # The flooder's next proof is dearer (one bit per doubling above the calm rate) ...
+    assert _difficulty(client, "checkback") == calm
+    # With a proof of work each: the flooder's next proof is dearer (one bit per doubling of the
+    # rate above the calm rate, at most INTAKE_POW_MAX_EXTRA_BITS) ...
+    for _ in range(60):
+        answer = client.post("/api/v1/followups/read", json={"receipt_code": _wrong(code)},
+                             headers=proof_headers(client, "checkback"))  # fmt: skip
+        assert (answer.status_code, answer.json()["code"]) == (403, "wrong_receipt_code")
     assert _difficulty(client, "checkback") == calm + 4  # 60 / 5 = 12: ceil(log2 12) = 4
     # ... and a cheap proof fetched before the flood no longer counts: fetch another.
     outdated = client.post("/api/v1/followups/read", json={"receipt_code": code},
@@ -65,7 +72,7 @@ def test_after_60_wrong_codes_in_a_minute_the_right_code_reads_its_thread_at_onc
     assert _difficulty(client, "intake") == settings.pow_difficulty_bits
 
 
-def test_the_no_javascript_forms_wait_grows_with_the_load_and_holds_what_was_typed(
+def test_the_no_javascript_forms_wait_grows_with_its_own_load_and_holds_what_was_typed(
     client, staff, settings, session
 ):
     settings.form_min_seconds = 2.0
@@ -79,8 +86,12 @@ def test_the_no_javascript_forms_wait_grows_with_the_load_and_holds_what_was_typ
     assert too_fast.status_code == 429 and "Please do not lose this" in too_fast.text
     assert int(too_fast.headers.get("retry-after", "1")) >= 1
 
-    for _ in range(8):  # 8 intakes a minute, 4 times the calm rate: a wait 4 times as long
+    for _ in range(8):  # through the chatbot: the form's wait does not change
         client.post("/api/v1/intakes", json=intake_body(), headers=service_headers())
+    assert limits.form_wait_seconds(session, settings, limits.Purpose.intake) == 2.0
+    for _ in range(8):  # through the form, 4 times the calm rate: a wait 4 times as long
+        limits.reserve_intake(session, settings, limits.Path.form)
+    session.commit()
     assert limits.form_wait_seconds(session, settings, limits.Purpose.intake) == 8.0
     settings.form_max_wait_seconds = 5.0
     assert limits.form_wait_seconds(session, settings, limits.Purpose.intake) == 5.0
@@ -101,7 +112,10 @@ def test_600_form_posts_leave_a_real_intake_through_and_the_coordinator_a_digest
     real = client.post("/api/v1/intakes", json=intake_body(message="Jag behöver hjälp"),
                        headers=proof_headers(client, "intake"))  # fmt: skip
     assert real.status_code == 201
-    assert _difficulty(client, "intake") > settings.pow_difficulty_bits  # the flood pays
+    # The flood prices the form (its wait), not the person's proof of work.
+    assert limits.price_bits(session, settings, limits.Purpose.intake, limits.Path.form) > 0
+    session.rollback()  # SQLite's one connection, back to the pool for the request below
+    assert _difficulty(client, "intake") == settings.pow_difficulty_bits
 
     # The coordinator: a mail for each of the first three, then one digest when the hour ends.
     assert worker.send_due_mail(session, settings) == 3
@@ -112,16 +126,19 @@ def test_600_form_posts_leave_a_real_intake_through_and_the_coordinator_a_digest
     assert len(haninge) == 4
     digest = mail_text(haninge[-1])
     assert "598" in haninge[-1]["Subject"]  # 601 less the three mailed one by one
-    assert "Haninge: 598" in digest and "596" in digest  # arrived in the burst
+    assert "Haninge: 598" in digest and "595" in digest  # arrived in the burst
     assert "spam" not in digest and "hjälp" not in digest
 
     stored = session.query(Intake).filter_by(municipality_code="0136").count()
     assert stored == 601  # kept, not dropped
-    assert session.query(Intake).filter_by(burst=True).count() == 596
+    assert session.query(Intake).filter_by(burst=True).count() == 595
+    # The person paid a proof of work: theirs is not marked, so closing the burst spares it.
+    person = session.query(Intake).filter_by(reference=real.json()["reference"]).one()
+    assert person.burst is False
 
 
-def test_the_storage_ceiling_is_separate_for_requests_without_proof(client, staff, settings):
-    settings.max_intakes_per_day_without_proof = 3
+def test_each_way_in_has_its_own_storage_ceiling(client, staff, settings):
+    settings.max_intakes_per_day_from_chat = 3
     for _ in range(3):
         assert client.post("/api/v1/intakes", json=intake_body(),
                            headers=service_headers()).status_code == 201  # fmt: skip
@@ -131,12 +148,17 @@ def test_the_storage_ceiling_is_separate_for_requests_without_proof(client, staf
     with_proof = client.post("/api/v1/intakes", json=intake_body(),
                              headers=proof_headers(client, "intake"))  # fmt: skip
     assert with_proof.status_code == 201
+    page = client.get("/api/v1/form").text
+    by_form = {"form_token": _form_token(page, "form_token"), "municipality_code": "0136",
+               "role": "self", "concern": "other", "age_group": "unknown",
+               "contact_method": "receipt_code"}  # fmt: skip
+    assert client.post("/api/v1/form", data=by_form).status_code == 201
 
 
 def test_the_ceiling_holds_exactly_under_concurrency(live_server, staff, settings):
     """Check and count are one statement: 20 at once against 10 places gives 10, not 12."""
     url, _log = live_server
-    settings.max_intakes_per_day_without_proof = 10
+    settings.max_intakes_per_day_from_chat = 10
 
     def send(_: int) -> int:
         return httpx.post(f"{url}/api/v1/intakes", json=intake_body(),
