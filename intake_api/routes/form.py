@@ -85,9 +85,16 @@ def _form_page(
 
 @router.get("", response_class=HTMLResponse)
 def form_page(
-    request: Request, session: SessionDep, settings: SettingsDep, lang: LangQuery = None
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: LangQuery = None,
+    municipality: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
-    return _form_page(session, settings, _page_language(request, lang), values={})
+    """`?municipality=0136`: the municipality page that links here chose it already."""
+    known = municipality if municipality and directory.find(municipality) else ""
+    return _form_page(session, settings, _page_language(request, lang),
+                      values={"municipality_code": known})  # fmt: skip
 
 
 @router.get(".css", include_in_schema=False)

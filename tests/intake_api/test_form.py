@@ -155,3 +155,14 @@ def test_the_form_page_does_not_promise_the_municipalitys_own_coordinator(client
     page = client.get("/api/v1/form?lang=sv").text
     assert "Väg uts nationella samordnare" in page
     assert "första kontakt till kommunen" not in page
+
+
+def test_the_municipality_page_that_links_here_preselects_its_municipality(client):
+    page = client.get("/api/v1/form?lang=sv&municipality=0136").text
+    assert '<option value="0136" selected>' in page
+    assert (
+        " selected>"
+        not in client.get("/api/v1/form?municipality=9999")
+        .text.split('name="municipality_code"')[1]
+        .split("</select>")[0]
+    )
