@@ -293,4 +293,7 @@ def count_wrong_code(session: Session, path: Path) -> None:
 
 
 def purge_spent_tokens(session: Session) -> None:
+    """Spent tokens past their expiry, and counters of days before yesterday (the worker runs
+    it: first contacts count rows of their own, and nothing else would clear them)."""
     session.execute(delete(SpentToken).where(SpentToken.expires_at < utcnow()))
+    session.execute(delete(Counter).where(Counter.window < _day() - dt.timedelta(days=2)))

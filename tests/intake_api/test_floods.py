@@ -179,3 +179,15 @@ def test_a_challenge_for_one_purpose_does_not_serve_another(client, staff, purpo
         answer = client.post("/api/v1/followups/read", json={"receipt_code": "1" * 16},
                              headers=proof)  # fmt: skip
     assert (answer.status_code, answer.json()["code"]) == (403, "challenge_invalid")
+
+
+def test_the_worker_clears_counters_of_days_before_yesterday(session):
+    from intake_api.models import Counter
+
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    old, recent = today - dt.timedelta(days=3), today - dt.timedelta(days=1)
+    session.add_all([Counter(name="intake:form", window=old, count=9),
+                     Counter(name="intake:form", window=recent, count=7)])  # fmt: skip
+    session.commit()
+    worker.delete_expired(session)
+    assert [c.window for c in session.query(Counter)] == [recent]
