@@ -197,6 +197,11 @@ def delete_expired(session: Session, now: dt.datetime | None = None) -> int:
     if expired:
         session.execute(delete(Intake).where(Intake.id.in_(expired)))
     limits.purge_spent_tokens(session)
+    # Sent mail that belongs to no intake (digests, staff mails) is kept by nothing: an intake's
+    # own mail goes with it; these would stay for ever, with a recipient and counts.
+    session.execute(
+        delete(OutboxMail).where(OutboxMail.sent.is_(True), OutboxMail.intake_id.is_(None))
+    )
     session.commit()
     if expired and session.bind.dialect.name == "sqlite":
         # secure_delete zeroes the freed pages; the checkpoint clears the copies in the WAL too.

@@ -191,3 +191,15 @@ def test_the_worker_clears_counters_of_days_before_yesterday(session):
     session.commit()
     worker.delete_expired(session)
     assert [c.window for c in session.query(Counter)] == [recent]
+
+
+def test_a_sent_digest_is_not_kept(client, staff, settings, session, smtp):
+    from intake_api.models import OutboxMail
+
+    settings.notifications_per_hour = 0  # every new intake folds into the digest
+    client.post("/api/v1/intakes", json=intake_body(), headers=service_headers())
+    end_of_hour = hour_of(utcnow()) + dt.timedelta(hours=1, seconds=1)
+    assert worker.send_due_mail(session, settings, end_of_hour) == 1
+    assert session.query(OutboxMail).filter_by(kind="digest").count() == 1
+    worker.delete_expired(session)
+    assert session.query(OutboxMail).filter_by(kind="digest").count() == 0
