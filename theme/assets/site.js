@@ -13,6 +13,8 @@
     document.body.style.visibility = "hidden";
     window.location.replace(link ? link.href : "about:blank");
   }
+  // The chat widget's own quick exit (in its header) calls this: one way out, the same everywhere.
+  window.vagutQuickExit = quickExit;
 
   var lastEscape = 0;
   document.addEventListener("keydown", function (event) {

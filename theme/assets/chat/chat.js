@@ -8,7 +8,9 @@
    For tests and assistive technology: the panel is role="dialog" named by its title; the
    conversation is role="log" (aria-live="polite"); the text box has a label; quick replies are
    buttons inside role="group"; stable hooks: [data-chat-panel], [data-chat-log],
-   [data-chat-input], [data-chat-send], [data-chat-close], [data-chat-restart]. */
+   [data-chat-input], [data-chat-send], [data-chat-close], [data-chat-restart],
+   [data-chat-quick-exit] (the header's quick exit: the page's own, window.vagutQuickExit from
+   site.js, with the page's [data-quick-exit] link as its target and fallback). */
 (function () {
   "use strict";
   if (window.vagutChat) return;
@@ -36,7 +38,8 @@
     typing: "…",
     restart: "Restart",
     slow: "The answer is taking a while. Acute danger: call 112.",
-    form_link: "Write in the simple form instead"
+    form_link: "Write in the simple form instead",
+    quick_exit: "Leave this page quickly"
   };
 
   function meta(name) {
@@ -258,6 +261,20 @@
     });
   }
 
+  /* The same way out as the page's quick exit: site.js's function (clears sessionStorage,
+     replaces this history entry); without it, a click on the page's own link; a plain link to
+     the same place if even that is missing. */
+  function quickExitLink() {
+    var pageExit = document.querySelector("a[data-quick-exit]");
+    var link = el("a", { "class": "vagut-chat__exit", rel: "noreferrer", "data-chat-quick-exit": "" }, t("quick_exit"));
+    link.href = pageExit ? pageExit.href : "about:blank";
+    link.addEventListener("click", function (event) {
+      if (window.vagutQuickExit) { window.vagutQuickExit(event); return; }
+      if (pageExit) { event.preventDefault(); pageExit.click(); }
+    });
+    return link;
+  }
+
   function build() {
     var panel = el("section", {
       id: "vagut-chat", "class": "vagut-chat", role: "dialog", "aria-modal": "false",
@@ -269,6 +286,7 @@
     header.appendChild(el("h2", { id: "vagut-chat-title", "class": "vagut-chat__title" }, t("title")));
     var restart = el("button", { type: "button", "class": "vagut-chat__restart", "data-chat-restart": "" }, t("restart"));
     var close = el("button", { type: "button", "class": "vagut-chat__close", "aria-label": t("close"), "data-chat-close": "" }, "×");
+    header.appendChild(quickExitLink());
     header.appendChild(restart);
     header.appendChild(close);
     panel.appendChild(header);
