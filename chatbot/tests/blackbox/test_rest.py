@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from actions.i18n import strings
+
 CHATBOT_DIR = Path(__file__).resolve().parents[2]
 REPO_ROOT = CHATBOT_DIR.parent
 STARTUP_SECONDS = float(os.environ.get("CHATBOT_STARTUP_TIMEOUT", "300"))
@@ -305,6 +307,20 @@ def test_a_place_named_in_arabic_script_is_offered_in_the_form(stack):
     replies = chat.say(goteborg)  # the person confirms: the form goes on to the next question
     payloads = [b["payload"] for m in replies for b in m.get("buttons", [])]
     assert any(p.startswith("/choose") for p in payloads), replies
+
+
+@pytest.mark.parametrize("language", ["ar", "ti", "ku", "fr"])
+def test_the_greeting_and_the_menu_are_in_the_page_language(stack, language):
+    """Buttons send payloads, and Rasa skips the NLU pipeline for them: the channel
+    (components/channels.py) gives them the page's language, so nothing is Swedish here."""
+    chat = Chat(stack["rasa"], language)
+    table = strings(language)
+    greeting = chat.say("/greet")
+    assert table["reply.greet"] in all_text(greeting), greeting
+    menu = chat.say("/faq")
+    titles = [b["title"] for m in menu for b in m.get("buttons", [])]
+    assert table["button.anonymous"] in titles, titles
+    assert strings("sv")["button.anonymous"] not in titles
 
 
 def test_cors_allows_the_local_site(stack):
