@@ -66,3 +66,22 @@ def test_the_chats_own_quick_exit_leaves_like_the_pages(browser, site_url, lang)
     assert page.url == f"{site_url}/"  # the page left was replaced in the history
     assert page.evaluate("sessionStorage.length") == 0
     context.close()
+
+
+# One page of each template: home, a guidance page, the directory, a municipality page.
+TEMPLATES = ["/", "/foraldrar/", "/kommun/", "/kommun/haninge/"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_nothing_is_wider_than_a_320_px_screen(browser, site_url, lang):
+    context = new_context(browser)
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for path in TEMPLATES:
+        page.goto(f"{site_url}{_prefix(lang)}{path}")
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth]")
+        if max(widths) > 320:
+            too_wide[path] = widths
+    context.close()
+    assert not too_wide, f"wider than 320 px in {lang} (html, body): {too_wide}"
