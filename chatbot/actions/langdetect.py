@@ -1,7 +1,8 @@
 """A message's language: the page's (`metadata.language`, which the widget sends) when it is one
-of ours, else a small, explainable guess from the text (rasa shell, conversation tests, other
-clients). None when unsure, so that the conversation keeps its language. The Rasa server's
-`components.language` uses it on every message."""
+of ours, unless the person plainly writes in another (Arabic on an English page, a Swedish
+sentence on a Turkish one); else a small, explainable guess from the text (rasa shell,
+conversation tests, other clients). None when unsure, so that the conversation keeps its
+language. The Rasa server's `components.language` uses it on every message."""
 
 import re
 from typing import Optional
@@ -34,6 +35,27 @@ _WORDS = {
 _VOCAB = {lang: set(words.split()) for lang, words in _WORDS.items()}
 
 
+SCRIPT = {"ti": "ethiopic", "ar": "arabic", "fa": "arabic", "ku": "arabic"}  # others: latin
+
+
+def _word_scores(text: str) -> dict:
+    words = re.findall(r"[a-z]+", fold(text))
+    return {lang: sum(w in vocab for w in words) for lang, vocab in _VOCAB.items()}
+
+
+def plainly_other(text: str, page: str, guess: str) -> bool:
+    """Whether `text` is written in `guess` plainly enough to answer in it instead of the page's
+    language: letters of another script (Arabic or Ge'ez on a Latin page; among the Arabic-script
+    languages only Sorani's own letters), or a Latin sentence with at least three of `guess`'s
+    common words and none of the page's. A place name ("I live in Åkersberga") or a word or two
+    never switch."""
+    script = SCRIPT.get(guess, "latin")
+    if script != "latin":
+        return script != SCRIPT.get(page, "latin") or guess == "ku"
+    scores = _word_scores(text)
+    return scores.get(guess, 0) >= 3 and scores.get(page, 0) == 0
+
+
 def detect(text: str) -> Optional[str]:
     if not text or text.startswith("/"):
         return None
@@ -51,10 +73,9 @@ def detect(text: str) -> Optional[str]:
         return "tr"
     if re.search(r"[ñ¿¡]", text.lower()):
         return "es"
-    words = re.findall(r"[a-z]+", fold(text))
-    if not words:
+    scores = _word_scores(text)
+    if not any(scores.values()):
         return None
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _VOCAB.items()}
     best = max(scores, key=scores.get)
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] >= 1 and ranked[0] > ranked[1]:
@@ -64,4 +85,10 @@ def detect(text: str) -> Optional[str]:
 
 def language_of(metadata: object, text: str) -> Optional[str]:
     wanted = metadata.get("language") if isinstance(metadata, dict) else None
-    return (known_language(wanted) if isinstance(wanted, str) else None) or detect(text)
+    page = known_language(wanted) if isinstance(wanted, str) else None
+    guess = detect(text)
+    if page is None:
+        return guess
+    if guess and guess != page and plainly_other(text, page, guess):
+        return guess
+    return page

@@ -58,6 +58,19 @@ def slots(events):
         ({}, "سڵاو، دەمەوێت تاوان جێبهێڵم", "sv", "ku"),
         ({}, "ሰላም", "sv", "ti"),
         ({}, "Haninge", "so", "so"),  # nothing to go on: keep the language
+        # The person's language, when plainly another than the page's (issue 14):
+        ({"language": "en"}, "اخي الصغير صار يبيع مخدرات شو لازم اعمل", "en", "ar"),
+        ({"language": "tr"}, "kan du svara på svenska istället?", "tr", "sv"),
+        ({"language": "sv"}, "ሓወይ ኣብ kiruna እዩ ዝነብር", "sv", "ti"),
+        ({"language": "ar"}, "i want to leave the gang and i need help", "ar", "en"),
+        # ... but not for a place name, a word or two, or between the Arabic-script languages:
+        ({"language": "en"}, "I want to get out of crime. I live in Åkersberga", "en", "en"),
+        ({"language": "en"}, "Österåker", "en", "en"),
+        ({"language": "es"}, "hej", "es", "es"),
+        ({"language": "fa"}, "برادرم تو گوتنبرگ زندگی میکنه", "fa", "fa"),
+        ({"language": "ar"}, "برادرم تو گوتنبرگ زندگی میکنه", "ar", "ar"),  # fa or ar: unsure
+        ({"language": "ar"}, "ئەمە نهێنییە", "ar", "ku"),  # Sorani's own letters
+        ({"language": "ar"}, "Haninge", "ar", "ar"),
         ({"language": "xx"}, "i want to leave the gang", "sv", "en"),
     ],
 )

@@ -162,6 +162,14 @@ def test_danger_reply_is_in_the_page_language(stack):
     assert "اتصل الآن بالرقم 112" in replies[0]["text"]
 
 
+def test_the_persons_language_is_followed_when_plainly_another_than_the_pages(stack):
+    """Issue 14: Arabic written on an English page was answered in English."""
+    replies = all_text(Chat(stack["rasa"], "en").say("اخي الصغير صار يبيع مخدرات شو لازم اعمل"))
+    assert re.search(r"[\u0600-\u06FF]", replies) and "you" not in replies.lower(), replies
+    swedish = all_text(Chat(stack["rasa"], "tr").say("kan du svara på svenska istället?"))
+    assert re.search(r"[åäö]", swedish), swedish
+
+
 def test_osteraker_gives_its_number(stack):
     replies = Chat(stack["rasa"], "sv").say("osteraker")
     digits = re.sub(r"\D", "", all_text(replies))
@@ -285,6 +293,23 @@ def test_danger_while_checking_back_pauses_it_and_it_goes_on(stack):
     assert first_number(replies) == "112", replies
     replies = chat.say("/resume")
     assert "16" in all_text(replies)  # asks for the 16-digit receipt code again
+
+
+@pytest.mark.parametrize("language", ["sv", "ar"])
+def test_a_receipt_code_is_read_as_one_after_a_wrong_one_and_as_a_first_message(stack, language):
+    """Issue 14: after one wrong code the next was read as a postal code, and a code pasted as
+    the first message got "no municipality found". Both must go to the check-back."""
+    table = strings(language)
+    chat = Chat(stack["rasa"], language)
+    chat.say("/check_back")
+    for code in ("1111 2222 3333 4444", "5555666677778888"):
+        replies = all_text(chat.say(code))
+        assert table["action.checkback_not_found"] in replies, replies
+        assert table["action.place_not_found"] not in replies
+    pasted = Chat(stack["rasa"], language)
+    replies = all_text(pasted.say("9999 8888 7777 6666"))
+    assert table["action.checkback_not_found"] in replies, replies
+    assert table["action.place_not_found"] not in replies
 
 
 def test_a_misspelled_municipality_in_the_form_is_offered_to_confirm(stack):
