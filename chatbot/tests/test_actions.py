@@ -206,6 +206,12 @@ def test_typed_answers_map_to_choices():
     assert match_choice("age_group", "أقل من 18", choice_titles("age_group")) == "under_18"
     assert match_choice("contact_method", "ring mig", choice_titles("contact_method")) == "phone"
     assert match_choice("concern", "banana", choice_titles("concern")) is None
+    # What issue 14 saw refused again and again:
+    assert match_choice("contact_method", "kvittokod", choice_titles("contact_method")) == (
+        "receipt_code")  # fmt: skip
+    for text in ("soy la tía de un chico de 17", "jag är hans moster", "I am his aunt",
+                 "je suis sa voisine", "teyzesiyim", "انا عمته"):  # fmt: skip
+        assert match_choice("role", text, choice_titles("role")) == "relative", text
 
 
 def test_form_takes_the_municipality_by_name(tracker_from, domain):
