@@ -17,6 +17,7 @@ from functools import cache, partial
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -69,8 +70,25 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(phone_display=phones.display, tel=phones.tel_uri)
+    env.filters.update(phone_display=phones.display, tel=phones.tel_uri, tel_links=tel_links)
     return env
+
+
+# The national numbers as the translations write them in running text (a space, or in right-to-left
+# languages a no-break space that keeps "114 14" in order), not inside a longer number.
+_RUNNING_NUMBER = re.compile(
+    r"(?<![\d+\-])(112|114[ \u00a0]14|90[ \u00a0]?101|116[ \u00a0]?(?:111|006))(?![\d\-])"
+)
+
+
+def tel_links(text: str) -> Markup:
+    """A translated sentence, escaped, with every national number in it a tel: link: on a phone
+    a number is tapped, not copied (issue 15). The strings stay plain text in translations/."""
+    return Markup(
+        _RUNNING_NUMBER.sub(
+            lambda match: f'<a href="{phones.tel_uri(match[1])}">{match[1]}</a>', str(escape(text))
+        )
+    )
 
 
 def _material_t(key: str, lang: str) -> str:
