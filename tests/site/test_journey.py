@@ -202,6 +202,11 @@ def first_contact(page: Page, lang: str, start: str, place: str, concern: str, a
     code = re.search(r"(?<!\d)\d{4} \d{4} \d{4} \d{4}(?!\d)", sent)
     assert reference and code, sent
     assert municipality in sent
+    # The code reads left to right on one line on every page, right-to-left ones included.
+    shown = page.locator("[data-chat-log] .vagut-chat__code").last
+    expect(shown).to_have_text(code.group(0))
+    expect(shown).to_have_attribute("dir", "ltr")
+    assert shown.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
     return reference.group(0), code.group(0)
 
 

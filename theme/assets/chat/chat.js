@@ -87,8 +87,11 @@
   }
 
   /* Phone numbers become tel: links (112, 114 14, 116 006 and Swedish numbers that start
-     with 0), e-mail addresses mailto: links. Everything else stays text (no HTML from the server). */
-  var LINKS = /(\b1(?:12|14 ?14|16 ?006|16 ?111)\b|\b90101\b|(?:\+46[\s-]?|\b0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
+     with 0), e-mail addresses mailto: links, and a receipt code (16 digits in groups of four) a
+     left-to-right span that does not wrap: on a right-to-left page its groups were drawn in
+     reverse order, and wrapped at 360 px. Everything else stays text (no HTML from the server). */
+  var RECEIPT_CODE = /^\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}$/;
+  var LINKS = /(\b\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}\b|\b1(?:12|14 ?14|16 ?006|16 ?111)\b|\b90101\b|(?:\+46[\s-]?|\b0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
 
   function telHref(number) {
     var digits = number.replace(/[^\d+]/g, "");
@@ -101,6 +104,12 @@
     text.replace(LINKS, function (match, _group, offset) {
       var isMail = match.indexOf("@") > 0;
       var digits = match.replace(/\D/g, "").length;
+      if (RECEIPT_CODE.test(match)) {
+        if (offset > last) container.appendChild(document.createTextNode(text.slice(last, offset)));
+        container.appendChild(el("span", { dir: "ltr", "class": "vagut-chat__code" }, match));
+        last = offset + match.length;
+        return match;
+      }
       if (!isMail && match.charAt(0) !== "1" && match !== "90101" && (digits < 8 || digits > 11)) return match;
       if (offset > last) container.appendChild(document.createTextNode(text.slice(last, offset)));
       var link = el("a", { dir: "ltr" }, match);
