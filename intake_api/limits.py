@@ -88,9 +88,9 @@ def _add_one(session: Session, name: str, window: dt.datetime, below: int | None
 
 
 def count_this_minute(session: Session, name: str) -> None:
-    """One more of `name` this minute, for everyone (it counts, never who). Commits."""
+    """One more of `name` this minute, for everyone (it counts, never who). Commits. Old rows
+    are the worker's to clear (purge_spent_tokens), not every counted request's."""
     _add_one(session, name, _minute())
-    session.execute(delete(Counter).where(Counter.window < _day() - dt.timedelta(days=2)))
     session.commit()
 
 
@@ -278,9 +278,10 @@ def in_burst(session: Session, settings: Settings, municipality_code: str, path:
     hour = hour_of(utcnow())
     name = f"burst:{municipality_code}"
     _add_one(session, name, hour)
-    counted = session.get(Counter, (name, hour))
-    session.refresh(counted)
-    return path is not Path.proof and counted.count > settings.burst_intakes_per_hour
+    counted = session.scalar(
+        select(Counter.count).where(Counter.name == name, Counter.window == hour)
+    )
+    return path is not Path.proof and counted > settings.burst_intakes_per_hour
 
 
 # ---------------------------------------------------------------- receipt codes

@@ -111,19 +111,20 @@ class Bursts:
     latest_hour: dt.datetime | None
 
 
-def unread_in_bursts(session: Session, me: LoggedIn, up_to: dt.datetime | None = None) -> list[str]:
-    """The references of my unread intakes that came in a burst (see limits.in_burst), up to
-    an hour if given."""
-    query = _mine(me).where(Intake.status == Status.new, Intake.burst.is_(True))
-    if up_to is not None:
-        query = query.where(Intake.created_hour <= up_to)
+def _unread_in_bursts(me: LoggedIn):
+    """My unread intakes that came in a burst (see limits.in_burst)."""
+    return _mine(me).where(Intake.status == Status.new, Intake.burst.is_(True))
+
+
+def unread_in_bursts(session: Session, me: LoggedIn, up_to: dt.datetime) -> list[str]:
+    """Their references, up to the hour `up_to`."""
+    query = _unread_in_bursts(me).where(Intake.created_hour <= up_to)
     return list(session.scalars(query.with_only_columns(Intake.reference)))
 
 
 def bursts(session: Session, me: LoggedIn) -> Bursts:
-    query = _mine(me).where(Intake.status == Status.new, Intake.burst.is_(True))
     count, latest = session.execute(
-        query.with_only_columns(func.count(), func.max(Intake.created_hour))
+        _unread_in_bursts(me).with_only_columns(func.count(), func.max(Intake.created_hour))
     ).one()
     return Bursts(count, latest)
 
