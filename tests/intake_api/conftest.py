@@ -7,15 +7,12 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -24,9 +21,14 @@ from intake_api.config import Settings, get_settings
 from intake_api.db import get_engine, get_sessionmaker, migrate
 from intake_api.main import app
 from intake_api.models import Coordinator
-from intake_api.server import uvicorn_config
 from intake_api.workspace import auth
-from tests.intake_api.helpers import PASSWORDS, RECOVERY_CODES, free_port, make_settings
+from tests.intake_api.helpers import (
+    PASSWORDS,
+    RECOVERY_CODES,
+    free_port,
+    make_settings,
+    serving,
+)
 
 # ---------------------------------------------------------------- PostgreSQL
 
@@ -221,25 +223,16 @@ class _Collect(logging.Handler):
 @pytest.fixture
 def live_server(client, settings):
     """A real uvicorn on loopback, configured as in production (intake_api.server)."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(app=app, port=port, log_level="debug"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    # Listen to everything after uvicorn configured logging: every logger, every level.
-    collector = _Collect()
-    logging.getLogger().addHandler(collector)
-    logging.getLogger("uvicorn.access").addHandler(collector)
-    previous = logging.getLogger().level
-    logging.getLogger().setLevel(logging.DEBUG)
-    try:
-        yield f"http://127.0.0.1:{port}", collector
-    finally:
-        logging.getLogger().setLevel(previous)
-        logging.getLogger().removeHandler(collector)
-        logging.getLogger("uvicorn.access").removeHandler(collector)
-        server.should_exit = True
-        thread.join(10)
+    with serving(app, log_level="debug") as url:
+        # Listen to everything after uvicorn configured logging: every logger, every level.
+        collector = _Collect()
+        logging.getLogger().addHandler(collector)
+        logging.getLogger("uvicorn.access").addHandler(collector)
+        previous = logging.getLogger().level
+        logging.getLogger().setLevel(logging.DEBUG)
+        try:
+            yield url, collector
+        finally:
+            logging.getLogger().setLevel(previous)
+            logging.getLogger().removeHandler(collector)
+            logging.getLogger("uvicorn.access").removeHandler(collector)

@@ -1,9 +1,16 @@
 """Helpers shared by the intake API tests."""
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
 from fastapi.testclient import TestClient
 
 from intake_api import limits
 from intake_api.config import Settings
+from intake_api.server import uvicorn_config
 from tests.helpers import free_port
 
 SERVICE_TOKEN = "test-service-token-0123456789abcdef"
@@ -16,6 +23,25 @@ PASSWORDS = {
 # One-time recovery codes per coordinator (filled by the second_factors fixture): the API
 # login needs a second factor, and a TOTP code cannot be used twice within its 30 seconds.
 RECOVERY_CODES: dict[str, list[str]] = {}
+
+
+@contextmanager
+def serving(app: object, **options: object) -> Iterator[str]:
+    """`app` in a real uvicorn on loopback, in a thread, configured as in production
+    (intake_api.server); its base URL until the block ends."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn_config(app=app, port=port, **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:

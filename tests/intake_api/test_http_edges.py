@@ -5,19 +5,14 @@ size limit into a 400. A redirect's Location used to be built from the Host head
 """
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from intake_api.errors import error_body
 from intake_api.middleware import SecurityMiddleware
-from intake_api.server import uvicorn_config
-from tests.helpers import free_port
-from tests.intake_api.helpers import service_headers
+from tests.intake_api.helpers import service_headers, serving
 
 LIMIT = 65536
 
@@ -126,19 +121,8 @@ def recorder_server() -> Iterator[tuple[str, _Recorder]]:
     production."""
     recorder = _Recorder()
     app = SecurityMiddleware(recorder, max_body_bytes=LIMIT, hsts=False)
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(app=app, port=port, lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    try:
-        yield f"http://127.0.0.1:{port}", recorder
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with serving(app, lifespan="off") as url:
+        yield url, recorder
 
 
 def test_nothing_of_a_body_over_the_limit_reaches_the_app(recorder_server) -> None:
