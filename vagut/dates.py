@@ -6,8 +6,9 @@ from vagut.languages import language
 from vagut.municipalities import SourceDate
 
 
-def source_date(date: SourceDate, lang: str) -> str:
-    """A source's date, never more precise than the source itself."""
+def source_date(date: str, lang: str) -> str:
+    """A source's date ("2022-05-23", "2023-05", "2023"), never more precise than the source."""
+    date = SourceDate(date)
     locale = language(lang).locale
     if date.precision == "day":
         return format_date(date.last_day, "long", locale=locale)
