@@ -1,4 +1,5 @@
-"""mkdocs hooks: the municipality pages and the directory, made from content/municipalities/.
+"""mkdocs hooks: the municipality pages and the directory, made from the compiled directory
+(vagut.directory, compiled from content/ when it is out of date).
 
 The data is checked when the build starts (a bad file fails the build and names file and
 field); every municipality gets a page in every language, as a file in the suffix structure
@@ -24,19 +25,11 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from vagut import dates, phones
+from vagut import dates, directory, phones
+from vagut.compiled import Directory, Municipality
 from vagut.i18n import section, strings, t
 from vagut.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGE_CODES
-from vagut.municipalities import (
-    DataError,
-    Municipality,
-    National,
-    Serves,
-    load_municipalities,
-    load_national,
-    stale_contacts,
-)
-from vagut.places import lookup_data
+from vagut.municipalities import DataError
 from vagut.slug import swedish_sort_key
 
 log = logging.getLogger("mkdocs.hooks.site")
@@ -48,17 +41,21 @@ PLACES_FILE = "assets/places.json"
 # contact arrives (the coordinators linked to the municipality in its database, else Väg ut's
 # national fallback coordinator) and its receipt says which; a static page cannot ask it. So a
 # page names the municipality's own coordinator only where the data holds a verified contact for
-# people leaving crime (today Haninge and Österåker), and elsewhere names the fallback in words
-# that stay true if a coordinator there is linked later (site.municipality.chat_text_fallback).
-LOCAL_COORDINATOR_SERVES = frozenset({Serves.leaving_crime, Serves.adults_leaving_crime})
+# people leaving crime (Municipality.local_coordinator), and elsewhere names the fallback in
+# words that stay true if a coordinator there is linked later (chat_text_fallback).
 
 
 @cache
-def _data() -> tuple[tuple[Municipality, ...], National]:
+def _directory() -> Directory:
     try:
-        return load_municipalities(), load_national()
+        return directory.ensure()
     except DataError as error:
         raise PluginError(f"municipality data is wrong:\n{error}") from None
+
+
+def _data() -> tuple[tuple[Municipality, ...], Directory]:
+    compiled = _directory()
+    return tuple(compiled.municipalities.values()), compiled
 
 
 @cache
@@ -70,7 +67,7 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(phone_display=phones.display, tel=phones.tel_uri, tel_links=tel_links)
+    env.filters.update(tel_links=tel_links)
     return env
 
 
@@ -110,14 +107,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @cache  # once per build, not once per language
 def _report_stale_contacts() -> None:
     municipalities, _ = _data()
-    for municipality, contact in stale_contacts(municipalities, dt.date.today()):
-        # Listed, not fatal: an old source is still the best we have, and the page says so.
-        log.info(
-            "stale contact (source from %s, over a year ago): %s %s",
-            contact.source.date,
-            municipality.file_name,
-            contact.phone or contact.email,
-        )
+    today = dt.date.today()
+    for municipality in municipalities:
+        for contact in municipality.contacts:
+            if contact.is_stale(today):
+                # Listed, not fatal: an old source is still the best we have, and the page says so.
+                log.info(
+                    "stale contact (source from %s, over a year ago): %s %s",
+                    contact.source.date,
+                    municipality.name,
+                    contact.phone or contact.email,
+                )
 
 
 @event_priority(100)  # before mkdocs-static-i18n (-100), which sorts files by language
@@ -147,16 +147,15 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     if not page.file.src_uri.startswith(f"{DIRECTORY}/"):
         return None  # a hand-written page: mkdocs reads it from content/
     lang = _page_language(page)
-    municipalities, national = _data()
+    municipalities, compiled = _data()
     context = {
         "lang": lang,
         "t": partial(_t, lang=lang),
-        "national": national,
+        "national": compiled.national,
         "source_date": partial(dates.source_date, lang=lang),
         "today": dt.date.today(),
         "chat_enabled": config.extra["chat_enabled"],
         "form_url": f"{config.extra['intake_form_url']}?lang={lang}",
-        "Serves": Serves,
     }
     slug = page.file.src_uri.removeprefix(f"{DIRECTORY}/").split(".")[0]
     if slug == "index":
@@ -165,12 +164,8 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     return (
         _templates()
         .get_template("municipality.md.j2")
-        .render(m=municipality, local_coordinator=has_local_coordinator(municipality), **context)
+        .render(m=municipality, local_coordinator=municipality.local_coordinator, **context)
     )
-
-
-def has_local_coordinator(municipality: Municipality) -> bool:
-    return any(contact.serves in LOCAL_COORDINATOR_SERVES for contact in municipality.contacts)
 
 
 def _t(key: str, lang: str, **params: object) -> str:
@@ -221,8 +216,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 @cache
 def _shared_assets() -> dict[str, str]:
     """Files every language shares: the directory's lookup data and the chat widget's strings."""
-    municipalities, _ = _data()
-    assets = {PLACES_FILE: _json(lookup_data(municipalities))}
+    _, compiled = _data()
+    assets = {PLACES_FILE: _json(compiled.places)}
     for lang in LANGUAGE_CODES:
         assets[f"assets/chat/i18n/{lang}.json"] = _json(section("chat", lang, "widget"))
     return assets

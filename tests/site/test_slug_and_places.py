@@ -1,10 +1,9 @@
-"""The slug rule (a URL contract) and the lookup data behind the directory search."""
+"""The slug rule (a URL contract), names and phone numbers."""
 
 import pytest
 
 from vagut import phones
 from vagut.municipalities import load_municipalities
-from vagut.places import lookup_data, read_postal_codes
 from vagut.slug import fold, slugify, swedish_sort_key
 
 
@@ -51,27 +50,6 @@ def test_swedish_order_puts_a_ring_a_umlaut_o_umlaut_last():
 
 def test_fold_forgives_missing_diacritics():
     assert fold("Österåker") == fold("osteraker") == "osteraker"
-
-
-def decode(data: dict) -> dict[int, int]:
-    codes, code = {}, 0
-    for delta, owner in zip(data["pc"], data["pm"], strict=True):
-        code += delta
-        codes[code] = owner
-    return codes
-
-
-def test_lookup_data_finds_osteraker_by_postal_code_and_locality():
-    municipalities = load_municipalities()
-    data = lookup_data(municipalities)
-    names = [m[0] for m in data["m"]]
-    postal = decode(data)
-    assert len(postal) == len(read_postal_codes()) == 15463
-    assert names[postal[18400]] == "Österåker"
-    assert names[postal[13640]] == "Haninge"
-    assert 99999 not in postal
-    assert ["Åkersberga", names.index("Österåker")] in data["l"]
-    assert data["m"][names.index("Håbo")] == ["Håbo", "habo-uppsala"]
 
 
 @pytest.mark.parametrize(

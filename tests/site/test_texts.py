@@ -12,9 +12,9 @@ from types import SimpleNamespace
 import pytest
 from markupsafe import escape
 
+from vagut import directory
 from vagut.i18n import strings, t
 from vagut.languages import LANGUAGE_CODES
-from vagut.municipalities import load_municipalities
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -183,7 +183,7 @@ def test_the_check_leaves_112_alone():
 
 # ---------------------------------------------------------------- whose coordinator
 
-MUNICIPALITIES = {m.slug: m for m in load_municipalities()}
+MUNICIPALITIES = {m.slug: m for m in directory.ensure().municipalities.values()}
 WITH_COORDINATOR, WITHOUT_COORDINATOR = "osteraker", "kiruna"
 _TAG = re.compile(r"<[^>]+>")
 
@@ -216,8 +216,8 @@ NAMES_YOUR_COORDINATOR = {
 
 
 def test_the_two_municipalities_are_what_the_test_needs():
-    assert HOOKS.has_local_coordinator(MUNICIPALITIES[WITH_COORDINATOR])
-    assert not HOOKS.has_local_coordinator(MUNICIPALITIES[WITHOUT_COORDINATOR])
+    assert MUNICIPALITIES[WITH_COORDINATOR].local_coordinator
+    assert not MUNICIPALITIES[WITHOUT_COORDINATOR].local_coordinator
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)

@@ -33,78 +33,38 @@
     document.head.appendChild(script);
   }
 
-  /* -- Directory search: name (typos and missing å/ä/ö forgiven), locality or postal code. --- */
-  function fold(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
-      .replace(/[^a-z0-9]+/g, " ").trim();
-  }
-
-  // Damerau-Levenshtein distance with an early exit once it is past `limit`.
-  function distance(a, b, limit) {
-    if (Math.abs(a.length - b.length) > limit) return limit + 1;
-    var rows = [];
-    for (var i = 0; i <= a.length; i++) { rows.push([i]); }
-    for (var j = 1; j <= b.length; j++) { rows[0][j] = j; }
-    for (i = 1; i <= a.length; i++) {
-      var best = limit + 1;
-      for (j = 1; j <= b.length; j++) {
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        var value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-          value = Math.min(value, rows[i - 2][j - 2] + 1);
-        }
-        rows[i][j] = value;
-        if (value < best) best = value;
-      }
-      if (best > limit) return limit + 1;
-    }
-    return rows[a.length][b.length];
-  }
-
-  function allowedTypos(query) { return query.length >= 8 ? 2 : query.length >= 4 ? 1 : 0; }
-
-  function Places(data) {
-    this.municipalities = data.m;
-    this.names = data.m.map(function (m) { return fold(m[0]); });
-    this.localities = data.l.map(function (l) { return [l[0], l[1], fold(l[0])]; });
-    this.postal = {};
-    for (var code = 0, i = 0; i < data.pc.length; i++) {
-      code += data.pc[i];
-      this.postal[code] = data.pm[i];
-    }
-  }
-
-  // Best matches first: exact, then starts-with, then contains, then close spellings.
-  Places.prototype.search = function (raw) {
-    var query = fold(raw), seen = {}, found = [];
-    if (!query) return found;
-    function add(index, rank, locality) {
-      var key = index + "|" + (locality || "");
-      if (seen[key] !== undefined) return;
-      seen[key] = found.length;
-      found.push({ index: index, rank: rank, locality: locality });
-    }
-    var typos = allowedTypos(query);
-    var self = this;
-    this.names.forEach(function (name, index) {
-      if (name === query) add(index, 0);
-      else if (name.indexOf(query) === 0) add(index, 1);
-      else if (query.length >= 3 && name.indexOf(query) > 0) add(index, 3);
-      else if (typos && distance(query, name, typos) <= typos) add(index, 4);
-    });
-    this.localities.forEach(function (entry) {
-      var name = entry[2];
-      if (self.names[entry[1]] === name) return; // the municipality's own seat: shown above
-      if (name === query) add(entry[1], 0.5, entry[0]);
-      else if (name.indexOf(query) === 0) add(entry[1], 2, entry[0]);
-      else if (typos && distance(query, name, typos) <= typos) add(entry[1], 5, entry[0]);
-    });
-    found.sort(function (a, b) { return a.rank - b.rank; });
-    return found.slice(0, 12);
-  };
-
+  /* -- Directory search: the shared place finder (places.js, the same algorithm as the chat's),
+     fetched with its data on the first keystroke. ------------------------------------------ */
   function format(template, values) {
     return template.replace(/%\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  // What one found place says: an answer ("Rinkeby ligger i Stockholm"), or a question.
+  function describe(finder, option, sure, query, strings) {
+    var name = finder.municipalities[option.municipality][0];
+    var digits = window.vagutPlaces.norm(query).replace(/\D/g, "");
+    if (option.via === "postal") {
+      var code = digits.slice(0, 3) + " " + digits.slice(3, 5);
+      return format(strings.postcode_result, { code: code, locality: option.label, name: name });
+    }
+    if (option.via === "postal_prefix" && sure) {
+      return format(strings.postcode_prefix_result, { prefix: digits.slice(0, 3), name: name });
+    }
+    var place = option.label !== name && option.via !== "other" && option.via !== "official";
+    if (sure || option.via === "locality" || option.via === "district") {
+      return place ? format(strings.locality_result, { locality: option.label, name: name }) : name;
+    }
+    return format(strings.did_you_mean, { name: place ? name + " (" + option.label + ")" : name });
   }
 
   function setUpDirectory(form) {
@@ -112,61 +72,53 @@
     var input = form.querySelector("input");
     var status = form.querySelector("[role=status]");
     var list = form.querySelector("ul");
-    var places = null, loading = null;
+    var finder = null, loading = null;
 
     function load() {
       if (!loading) {
         status.textContent = strings.loading;
-        loading = fetch(base + form.getAttribute("data-places"))
-          .then(function (response) {
-            if (!response.ok) throw new Error(response.status);
-            return response.json();
+        var data = fetch(base + form.getAttribute("data-places")).then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        });
+        loading = Promise.all([data, loadScript(base + "assets/places.js")])
+          .then(function (loaded) {
+            finder = new window.vagutPlaces.PlaceFinder(loaded[0]);
+            status.textContent = "";
           })
-          .then(function (data) { places = new Places(data); status.textContent = ""; })
           .catch(function () { loading = null; status.textContent = strings.load_error; });
       }
       return loading;
     }
 
-    function item(index, text) {
-      var municipality = places.municipalities[index];
+    function item(municipality, text) {
       var li = document.createElement("li");
       var link = document.createElement("a");
-      link.href = municipality[1] + "/";
+      link.href = finder.municipalities[municipality][1] + "/";
       link.textContent = text;
       li.appendChild(link);
       return li;
     }
 
     function show() {
-      if (!places) return;
+      if (!finder) return;
       var raw = input.value.trim();
       list.textContent = "";
       if (!raw) { status.textContent = ""; return; }
-      var digits = raw.replace(/\s+/g, "");
-      if (/^\d{5}$/.test(digits)) {
-        var owner = places.postal[Number(digits)];
-        var code = digits.slice(0, 3) + " " + digits.slice(3);
-        if (owner === undefined) {
-          status.textContent = format(strings.postcode_unknown, { code: code });
-          return;
-        }
-        var name = places.municipalities[owner][0];
-        var locality = (places.localities.filter(function (l) { return l[1] === owner; })[0] || [name])[0];
-        list.appendChild(item(owner, format(strings.postcode_result, { code: code, locality: locality, name: name })));
-        status.textContent = format(strings.count, { count: 1 });
+      var found = finder.find(raw, { limit: 12 });
+      var shown = (found.sure ? [found.sure] : []).concat(found.options);
+      if (!shown.length) {
+        var digits = raw.replace(/\s+/g, "");
+        status.textContent = /^\d{5}$/.test(digits)
+          ? format(strings.postcode_unknown, { code: digits.slice(0, 3) + " " + digits.slice(3) })
+          : strings.none;
         return;
       }
-      var matches = places.search(raw);
-      if (!matches.length) { status.textContent = strings.none; return; }
-      matches.forEach(function (match) {
-        var name = places.municipalities[match.index][0];
-        var text = match.locality
-          ? format(strings.locality_result, { locality: match.locality, name: name })
-          : match.rank >= 4 ? format(strings.did_you_mean, { name: name }) : name;
-        list.appendChild(item(match.index, text));
+      shown.forEach(function (option) {
+        var sure = option === found.sure;
+        list.appendChild(item(option.municipality, describe(finder, option, sure, raw, strings)));
       });
-      status.textContent = format(strings.count, { count: matches.length });
+      status.textContent = format(strings.count, { count: shown.length });
     }
 
     form.hidden = false;
