@@ -1,15 +1,16 @@
-"""The municipalities and their verified public contacts, read once from content/."""
+"""The municipalities and their verified public contacts: the compiled directory
+(vagut.directory, the one reading of content/ that the site and the chat share), read once."""
 
 from functools import cache
 
 from intake_api.models import ContactPublic, MunicipalityPublic
-from vagut import phones
-from vagut.municipalities import Municipality, load_municipalities
+from vagut import directory
+from vagut.compiled import Municipality
 
 
 @cache
 def municipalities() -> dict[str, Municipality]:
-    return {m.code: m for m in load_municipalities()}
+    return directory.ensure().municipalities
 
 
 def find(code: str) -> Municipality | None:
@@ -22,20 +23,14 @@ def public(code: str) -> MunicipalityPublic:
 
 
 def contacts(code: str) -> list[ContactPublic]:
-    return list(_contacts(code))
-
-
-@cache
-def _contacts(code: str) -> tuple[ContactPublic, ...]:
-    """Parsed and formatted once per municipality: phonenumbers is not cheap."""
     municipality = find(code)
-    return tuple(
+    return [
         ContactPublic(
-            serves=str(contact.serves),
+            serves=contact.serves,
             phone=contact.phone,
-            phone_display=phones.display(contact.phone) if contact.phone else None,
-            tel=phones.tel_uri(contact.phone) if contact.phone else None,
-            email=str(contact.email) if contact.email else None,
+            phone_display=contact.phone_display,
+            tel=contact.tel,
+            email=contact.email,
         )
         for contact in (municipality.contacts if municipality else ())
-    )
+    ]

@@ -51,13 +51,11 @@ def contact_lines(lang: str, code: str) -> List[str]:
             part.append(t(lang, "action.contact_email", email=contact.email))
         if contact.hours:
             part.append(t(lang, "action.contact_hours", hours=contact.hours))
-        if contact.source_title:
-            part.append(
-                t(lang, "action.contact_source", source=contact.source_title,
-                  date=contact.source_date or "?")
-            )
-        if contact.stale:
-            part.append(t(lang, "action.contact_stale", date=contact.source_date or "?"))
+        part.append(
+            t(lang, "action.contact_source", source=contact.source.title, date=contact.source.date)
+        )
+        if contact.is_stale():
+            part.append(t(lang, "action.contact_stale", date=contact.source.date))
         lines.append("\n".join(part))
     return lines
 
