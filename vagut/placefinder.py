@@ -31,6 +31,8 @@ SOUND_PENALTY = 0.25  # a guess from a few consonants ranks below a spelling as 
 SHORTEST_SOUND = 3
 MOST_WORDS_FOR_SOUNDS = 3  # in a longer message, some word always sounds like a name
 LONGEST_NAME = 4  # words
+# Turkish locative and ablative endings, longest first (Malmö'de is two words once folded).
+CASE_ENDINGS = ("dan", "den", "tan", "ten", "da", "de", "ta", "te")
 
 # Arabic-Indic and Persian digits, as typed on an Arabic or Persian keyboard.
 _DIGITS = {chr(first + i): str(i) for first in (0x660, 0x6F0) for i in range(10)}
@@ -170,6 +172,18 @@ class PlaceFinder:
             return found or Found()
         return self._close(tokens, sounds, limit)
 
+    def _case_ending(self, word: str) -> list[tuple[int, int, str]]:
+        """A name with a Turkish case ending written on ("malmoda", "kirunadan"): the name's
+        entries, if it is a municipality's name or a district's (not a locality's: too many
+        words end in -de or -ta)."""
+        for ending in CASE_ENDINGS:
+            base = word.removesuffix(ending)
+            if base != word and len(base) >= 4 and " " not in word:
+                entries = [e for e in self.keys.get(base, ()) if e[0] <= DISTRICT]
+                if entries:
+                    return entries
+        return []
+
     def _postal(self, normalised: str, limit: int) -> Found | None:
         for first, last in _POSTAL.findall(normalised):
             code = first + last
@@ -194,7 +208,7 @@ class PlaceFinder:
         for order, (gram, used) in enumerate(_grams(tokens, LONGEST_NAME)):
             if gram != whole and (gram in self.common or len(gram) < 4):
                 continue
-            for kind, index, label in self.keys.get(gram, ()):
+            for kind, index, label in self.keys.get(gram) or self._case_ending(gram):
                 hits.append((kind, order, index, label, used, gram))
         if not hits:
             return None

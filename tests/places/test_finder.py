@@ -21,3 +21,26 @@ def test_case(finder, case):
     found = places.find(case["query"], limit=LIMIT)
     sure = codes[found.sure.municipality] if found.sure else None
     assert problem(case, sure, [codes[o.municipality] for o in found.options]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("I want to get out of crime. I live in Åkersberga", "0117"),
+        ("malmoda yasiyoruz kuzenim ceteden cikmak istiyor kimi arasin", "1280"),  # Malmö'da
+        ("kirunadan geliyorum", "2584"),
+        ("on habite au 137 40, qui appeler ?", "0136"),
+        ("١٣٦ ٤٠", "0136"),  # Arabic-Indic digits
+        ("min son hänger med fel gäng i Rinkeby, vad gör jag", "0180"),
+    ],
+)
+def test_a_place_inside_a_sentence_is_an_answer(finder, text, code):
+    places, codes = finder
+    found = places.find(text, typos=False, sounds=False)
+    assert found.sure and codes[found.sure.municipality] == code
+
+
+@pytest.mark.parametrize("text", ["glöm det bara", "jag skar mig", "kan du ange numret", "hade"])
+def test_ordinary_words_that_are_also_place_names_are_not_places_in_a_sentence(finder, text):
+    places, _ = finder
+    assert places.find(text).sure is None

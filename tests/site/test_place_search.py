@@ -8,7 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.places.cases import CASES, LIMIT, problem
+from tests.places.cases import CASES, LIMIT, MORE_QUERIES, problem
 from vagut import directory
 from vagut.placefinder import PlaceFinder
 
@@ -54,6 +54,8 @@ def test_the_browser_finds_what_the_table_expects_and_what_python_finds(page, si
             failures.append(f"{case['query']!r}: {why}")
     assert failures == []
     # Not only the same verdicts: the same answers, suggestions, order and labels.
+    queries += MORE_QUERIES
+    in_browser += page.evaluate(RUN_ALL, {"cases": MORE_QUERIES, "limit": LIMIT})
     python = _python_results(queries)
     differences = [
         (query, js, py)

@@ -9,6 +9,7 @@
   var NAME = 0, OFFICIAL = 1, OTHER = 2, DISTRICT = 3, LOCALITY = 4;
   var KIND_NAMES = ["name", "official", "other", "district", "locality"];
   var SOUND_PENALTY = 0.25, SHORTEST_SOUND = 3, MOST_WORDS_FOR_SOUNDS = 3, LONGEST_NAME = 4;
+  var CASE_ENDINGS = ["dan", "den", "tan", "ten", "da", "de", "ta", "te"];
   var POSTAL = /(?<![0-9])([0-9]{3}) ?([0-9]{2})(?![0-9])/g;
   var LATIN_OR_DIGIT = /[a-z0-9]/;
 
@@ -133,6 +134,19 @@
     }
   };
 
+  // A name with a Turkish case ending written on ("malmoda"): a municipality's or a district's.
+  PlaceFinder.prototype.caseEnding = function (word) {
+    for (var i = 0; i < CASE_ENDINGS.length; i++) {
+      var ending = CASE_ENDINGS[i];
+      if (word.length <= ending.length || word.slice(-ending.length) !== ending) continue;
+      var base = word.slice(0, -ending.length);
+      if (chars(base).length < 4 || word.indexOf(" ") >= 0) continue;
+      var entries = (this.keys.get(base) || []).filter(function (e) { return e[0] <= DISTRICT; });
+      if (entries.length) return entries;
+    }
+    return [];
+  };
+
   function option(municipality, via, label) {
     return { municipality: municipality, via: via, label: label };
   }
@@ -188,7 +202,7 @@
     var self = this, hits = [];
     grams(tokens, LONGEST_NAME).forEach(function (g, order) {
       if (g.gram !== whole && (self.common.has(g.gram) || chars(g.gram).length < 4)) return;
-      (self.keys.get(g.gram) || []).forEach(function (e) {
+      (self.keys.get(g.gram) || self.caseEnding(g.gram)).forEach(function (e) {
         hits.push([e[0], order, e[1], e[2], g.gram]);
       });
     });
