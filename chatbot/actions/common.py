@@ -14,6 +14,14 @@ def language(tracker: Tracker) -> str:
     return normalise_language(tracker.get_slot("language"))
 
 
+def page_municipality(tracker: Tracker) -> Optional[str]:
+    """The municipality whose page the chat is open on (the widget sends its code as metadata),
+    if any: "who do I call?" on the Kiruna page is about Kiruna."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    code = metadata.get("municipality") if isinstance(metadata, dict) else None
+    return code if isinstance(code, str) and code in places.municipalities() else None
+
+
 def not_an_answer(lang: str, key: str) -> str:
     """What the bot says when a typed message could not be used as the answer it asked for. It
     may be someone in danger whose words the danger finder missed: 112 leads it."""

@@ -20,6 +20,7 @@ from actions.common import (
     first_contact_reader,
     language,
     not_an_answer,
+    page_municipality,
 )
 from actions.i18n import strings, t
 from actions.municipality import choose_buttons, place_from_tracker
@@ -177,6 +178,9 @@ class ActionAskMunicipalityCode(Action):
         lang = language(tracker)
         candidates = [c for c in tracker.get_slot("place_candidates") or []
                       if c in places.municipalities()]
+        page = page_municipality(tracker)
+        if not candidates and page:
+            candidates = [page]  # on a municipality's page: "Do you mean Kiruna?", one tap
         if candidates:
             if len(candidates) == 1:
                 name = places.municipalities()[candidates[0]].name
@@ -247,10 +251,19 @@ class ActionChangeField(Action):
                 for name in FIELDS
             ]
             buttons.append(button(lang, "button.cancel", "/stop"))
-            dispatcher.utter_message(text=t(lang, "reply.ask_change"), buttons=buttons)
+            text = t(lang, "reply.ask_change")
+            if _typed(tracker):  # typed at the summary: may be danger in words nobody listed
+                text = f"{t(lang, 'action.always')} {text}"
+            dispatcher.utter_message(text=text, buttons=buttons)
             return []
         events: List[EventType] = [SlotSet(slot, None) for slot in FIELDS[field]]
         return events + [FollowupAction("contact_form")]
+
+
+def _typed(tracker: Tracker) -> bool:
+    """The latest message was typed, not a button's payload."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return bool(text) and not text.startswith("/")
 
 
 def reset_events() -> List[EventType]:
@@ -302,6 +315,11 @@ class ActionSubmitIntake(Action):
             return []
 
         data = outcome.data or {}
+        typed = _typed(tracker)
+        if typed:
+            # "ja skicka, de är här" typed at the summary: 112 before the receipt, whatever the
+            # rest of the message was (danger in words nobody listed is still danger).
+            dispatcher.utter_message(text=t(lang, "action.always"))
         # Who got it is the receipt's to say (next_steps): the intake service knows for sure.
         dispatcher.utter_message(text=t(lang, "action.sent", reference=data.get("reference", "-")))
         dispatcher.utter_message(
@@ -323,7 +341,8 @@ class ActionSubmitIntake(Action):
             dispatcher.utter_message(text="\n".join(lines))
         if minor:
             dispatcher.utter_message(text=t(lang, "action.under_18_route"))
-        dispatcher.utter_message(text=t(lang, "action.always"))
+        if not typed:
+            dispatcher.utter_message(text=t(lang, "action.always"))
         keep_place = [SlotSet("municipality_code", body["municipality_code"])]
         return reset_events() + keep_place
 

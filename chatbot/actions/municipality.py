@@ -7,7 +7,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import places
-from actions.common import button, first_contact_reader, language, not_an_answer
+from actions.common import (
+    button,
+    first_contact_reader,
+    language,
+    not_an_answer,
+    page_municipality,
+)
 from actions.i18n import t
 
 
@@ -23,12 +29,16 @@ def place_from_tracker(tracker: Tracker) -> places.Match:
     return places.find(text)
 
 
-def choose_buttons(lang: str, codes: List[str]) -> List[Dict[str, str]]:
+def choose_buttons(
+    lang: str, codes: List[str], match: Optional[places.Match] = None
+) -> List[Dict[str, str]]:
+    """One button per candidate ("Stockholm (Rinkeby)" where found as a district), then "none"."""
     known = places.municipalities()
     buttons = [
-        {"title": known[c].name, "payload": f'/inform_place{{"municipality_code":"{c}"}}'}
+        {"title": match.named(c) if match else known[c].name,
+         "payload": f'/inform_place{{"municipality_code":"{c}"}}'}
         for c in codes
-    ]
+    ]  # fmt: skip
     buttons.append(button(lang, "button.none_of_these", "/ask_contact"))
     return buttons
 
@@ -74,7 +84,7 @@ class ActionFindMunicipality(Action):
         code: Optional[str] = match.exact
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if code is None and not match.candidates:
-            known = tracker.get_slot("municipality_code")
+            known = tracker.get_slot("municipality_code") or page_municipality(tracker)
             if intent == "ask_contact" and known in places.municipalities():
                 code = known
             elif intent == "ask_contact":
@@ -85,19 +95,46 @@ class ActionFindMunicipality(Action):
                 return []
         if code is None:
             if len(match.candidates) == 1:
-                name = places.municipalities()[match.candidates[0]].name
+                name = match.named(match.candidates[0])
                 text = t(lang, "action.place_confirm", municipality=name)
             else:
                 text = t(lang, "action.place_choose")
-            dispatcher.utter_message(text=text, buttons=choose_buttons(lang, match.candidates))
+            buttons = choose_buttons(lang, match.candidates, match)
+            dispatcher.utter_message(text=text, buttons=buttons)
             return []
-        for line in contact_lines(lang, code):
-            dispatcher.utter_message(text=line)
-        dispatcher.utter_message(
-            text=t(lang, "action.offer_contact", reader=first_contact_reader(lang, code)),
-            buttons=[
-                button(lang, "button.start_contact", "/start_contact"),
-                button(lang, "button.questions", "/faq"),
-            ],
-        )
-        return [SlotSet("municipality_code", code)]
+        return answer_for_place(dispatcher, lang, code)
+
+
+def answer_for_place(dispatcher: CollectingDispatcher, lang: str, code: str) -> List[Dict]:
+    """The place's contacts (112 first) and the offer of an anonymous first contact."""
+    for line in contact_lines(lang, code):
+        dispatcher.utter_message(text=line)
+    dispatcher.utter_message(
+        text=t(lang, "action.offer_contact", reader=first_contact_reader(lang, code)),
+        buttons=[
+            button(lang, "button.start_contact", "/start_contact"),
+            button(lang, "button.questions", "/faq"),
+        ],
+    )
+    return [SlotSet("municipality_code", code)]
+
+
+class ActionLocalContact(Action):
+    """After the answer to a question, the contacts of the place the question named ("I want
+    out. I live in Åkersberga", "برادرم تو goteborg زندگی میکنه"), if it named one for sure:
+    the question the chat exists for is answered for that place, not with "which municipality?".
+    Typos and sounds are not guessed in a sentence: some word always looks like a name."""
+
+    def name(self) -> Text:
+        return "action_local_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not text or text.startswith("/"):
+            return []
+        match = places.find(text, typos=False, sounds=False)
+        if match.exact is None:
+            return []
+        return answer_for_place(dispatcher, language(tracker), match.exact)

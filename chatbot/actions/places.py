@@ -32,6 +32,13 @@ class Match:
     covered: Set[str] = field(default_factory=set)
     via: str = ""  # name, official, other, district, locality, postal, postal_prefix, typo, …
     label: str = ""
+    labels: Dict[str, str] = field(default_factory=dict)  # candidate → the place it was found as
+
+    def named(self, code: str) -> str:
+        """"Stockholm (Rinkeby)" for a candidate found as a district, else the name."""
+        name = municipalities()[code].name
+        label = self.labels.get(code, name)
+        return name if label == name else f"{name} ({label})"
 
 
 @lru_cache(maxsize=None)
@@ -68,15 +75,17 @@ def find(text: str, typos: bool = True, sounds: bool = True) -> Match:
     found = finder().find(text, typos=typos, sounds=sounds)
     codes = _codes()
     candidates = [codes[option.municipality] for option in found.options]
+    labels = {codes[option.municipality]: option.label for option in found.options}
     if found.sure is None:
         via = found.options[0].via if found.options else ""
-        return Match(candidates=candidates, covered=found.covered, via=via)
+        return Match(candidates=candidates, covered=found.covered, via=via, labels=labels)
     return Match(
         exact=codes[found.sure.municipality],
         candidates=candidates,
         covered=found.covered,
         via=found.sure.via,
         label=found.sure.label,
+        labels=labels,
     )
 
 

@@ -12,6 +12,8 @@ Its replies are responses, said by the Rasa server itself: 112 never waits for t
   is not a place, a button or a wish to stop ("I can't call", "they'll hear me", "what do I do",
   and "make a contact" too) gets `utter_danger_followup`, which repeats 112. So the form never
   starts from that context.
+- At the summary, a typed message that is not yes, no, change or stop gets `utter_summary_again`
+  (112 first, then "send, change or cancel?"), as the form answers what it cannot use.
 - `/resume` (the button), or a yes right after the offer, brings back the paused form (it asks
   its next question; nothing answered is asked again) or the summary.
 - After its own replies it predicts listening, so that no rule goes on from there."""
@@ -44,6 +46,11 @@ SUMMARY_SLOTS = ("role", "municipality_code", "concern", "age_group", "contact_m
 # a button's choice, stopping, leaving, thanks, and checking back for an answer.
 NOT_FOLLOWED_UP = {"inform_place", "choose", "change", "stop", "goodbye", "thanks", "check_back",
                    "resume"}
+# At the summary, like in the form, a typed message that is not an answer to "send it?" gets 112
+# first (it may be danger in words nobody listed), then the question again with its buttons.
+SUMMARY = "action_contact_summary"
+SUMMARY_AGAIN = "utter_summary_again"
+SUMMARY_ANSWERS = {"affirm", "deny", "change", "stop", "resume"}
 
 
 @DefaultV1Recipe.register(
@@ -85,7 +92,7 @@ class DangerFirstPolicy(Policy):
         paused = tracker.get_slot(PAUSED)
         if latest in REPLIES:
             return (OFFER_RESUME, []) if paused in RESUME else (ACTION_LISTEN_NAME, [])
-        if latest == OFFER_RESUME:
+        if latest in (OFFER_RESUME, SUMMARY_AGAIN):
             return ACTION_LISTEN_NAME, []
         if latest != ACTION_LISTEN_NAME or tracker.latest_message is None:
             return None
@@ -100,6 +107,9 @@ class DangerFirstPolicy(Policy):
         if (tracker.active_loop_name is None and intent not in NOT_FOLLOWED_UP
                 and self._in_window(tracker)):
             return FOLLOWUP, []
+        if (_bot_action_before(tracker) in (SUMMARY, SUMMARY_AGAIN) and intent not in SUMMARY_ANSWERS
+                and not (message.text or "/").startswith("/")):
+            return SUMMARY_AGAIN, []
         return None
 
     def _in_window(self, tracker: DialogueStateTracker) -> bool:

@@ -68,6 +68,10 @@ RESPONSES: Dict[str, Tuple[str, List[Button]]] = {
     "utter_danger_self_harm": ("reply.danger_self_harm", CALL_SELF_HARM),
     "utter_danger_followup": ("reply.danger_followup", CALL_112),
     "utter_danger_resume": ("reply.danger_resume", [("button.resume", "/resume")] + CANCEL),
+    "utter_summary_again": (
+        "reply.summary_again",
+        [("button.send", "/affirm"), ("button.change", "/change"), ("button.cancel", "/stop")],
+    ),
     "utter_ask_place": ("reply.ask_place", []),
     "utter_leave_crime": ("reply.leave_crime", NEXT + [("button.questions", "/faq")]),
     "utter_worried_child": (
@@ -75,6 +79,9 @@ RESPONSES: Dict[str, Tuple[str, List[Button]]] = {
         [("button.warning_signs", "/warning_signs"), ("button.talk_to_child", "/talk_to_child"),
          ("button.report_child", "/report_child")]
         + NEXT,
+    ),
+    "utter_relative_wants_out": (
+        "reply.relative_wants_out", NEXT + [("button.after_contact", "/after_contact")]
     ),
     "utter_what_is_avhoppare": ("reply.what_is_avhoppare", NEXT),
     "utter_support": ("reply.support", NEXT),

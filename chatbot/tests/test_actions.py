@@ -16,6 +16,7 @@ from actions.checkback import ActionCheckBack, ValidateCheckbackForm, find_recei
 from actions.choices import match_choice
 from actions.common import choice_titles
 from actions.contact_form import (
+    ActionAskMunicipalityCode,
     ActionCancelContact,
     ActionChangeField,
     ActionContactSummary,
@@ -25,7 +26,7 @@ from actions.contact_form import (
 )
 from actions import places
 from actions.i18n import t
-from actions.municipality import ActionFindMunicipality
+from actions.municipality import ActionFindMunicipality, ActionLocalContact
 
 
 def run(action, tracker, domain):
@@ -104,6 +105,54 @@ def test_haninge_in_arabic_gives_number_and_email(tracker_from, domain):
     assert "086067050" in digits(texts(messages))
     assert "lamnakrim@haninge.se" in texts(messages)
     assert "هكذا تتواصل مع Haninge" in texts(messages)
+
+
+@pytest.mark.parametrize(
+    "text, lang, code",
+    [
+        ("I want to get out of crime. I live in Åkersberga", "en", "0117"),
+        ("malmoda yasiyoruz kuzenim ceteden cikmak istiyor kimi arasin", "tr", "1280"),
+        ("ሓወይ ኣብ kiruna እዩ ዝነብር ካብ ጉጅለ ክወጽእ ይደሊ", "ti", "2584"),
+        ("براکەم لە sodertalje دەژی و دەیەوێت واز بهێنێت", "ku", "0181"),
+        ("برادرم تو goteborg زندگی میکنه و میخواد از باند بیرون بیاد", "fa", "1480"),
+        ("on habite au 137 40, qui appeler ?", "fr", "0136"),
+        ("min son hänger med fel gäng i Rinkeby, vad gör jag", "sv", "0180"),
+    ],
+)
+def test_a_question_that_names_a_place_gets_that_places_contacts(
+    tracker_from, domain, text, lang, code
+):
+    tracker = tracker_from("start", text=text, intent="leave_crime", slots={"language": lang})
+    messages, events = run(ActionLocalContact(), tracker, domain)
+    assert texts(messages).startswith(t(lang, "action.always"))  # 112 first
+    assert places.municipalities()[code].name in texts(messages)
+    assert slots(events) == {"municipality_code": code}
+
+
+@pytest.mark.parametrize(
+    "text", ["jag vill hoppa av", "glöm det bara", "my son is in a gang, what do i do", "/faq"]
+)
+def test_a_question_without_a_place_gets_nothing_more(tracker_from, domain, text):
+    tracker = tracker_from("start", text=text, intent="leave_crime", slots={"language": "sv"})
+    messages, events = run(ActionLocalContact(), tracker, domain)
+    assert messages == [] and events == []
+
+
+def test_who_do_i_call_on_a_municipalitys_page_is_about_that_municipality(tracker_from, domain):
+    tracker = tracker_from("start", text="who do i call", intent="ask_contact",
+                           slots={"language": "en"}, metadata={"language": "en",
+                                                               "municipality": "2584"})
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    assert "Kiruna" in texts(messages) and slots(events) == {"municipality_code": "2584"}
+    assert texts(messages).startswith(t("en", "action.always"))
+
+
+def test_the_form_on_a_municipalitys_page_offers_that_municipality(tracker_from, domain):
+    tracker = tracker_from("start", text="/start_contact", slots={"language": "sv"},
+                           metadata={"language": "sv", "municipality": "2584"})
+    messages, _ = run(ActionAskMunicipalityCode(), tracker, domain)
+    assert messages[0]["text"] == t("sv", "action.place_confirm", municipality="Kiruna")
+    assert messages[0]["buttons"][0]["payload"] == '/inform_place{"municipality_code":"2584"}'
 
 
 def test_no_verified_contact_gives_the_national_way_in(tracker_from, domain):
@@ -375,6 +424,16 @@ def test_submit_sends_the_contract_and_shows_the_receipt_code(tracker_from, doma
     assert slots(events)["municipality_code"] == "0136"
     # About a child: the line for adults is not offered, the way in for children is.
     assert "606 70 50" not in text and t("ar", "action.under_18_route") in text
+
+
+def test_a_typed_yes_at_the_summary_gets_112_before_the_receipt(
+    tracker_from, domain, intake_service
+):
+    """ "ja skicka, de är här nu" may be danger in words nobody listed: 112 leads the answer."""
+    tracker = tracker_from("contact_summary", text="نعم أرسل، هم هنا الآن", intent="affirm")
+    messages, _ = run(ActionSubmitIntake(), tracker, domain)
+    assert messages[0]["text"] == t("ar", "action.always")
+    assert texts(messages).count(t("ar", "action.always")) == 1
 
 
 def test_after_an_adults_first_contact_the_adult_line_is_given(tracker_from, domain, intake_service):

@@ -171,6 +171,36 @@ def test_danger_at_the_summary_goes_back_to_the_summary(model):
     assert chat.run() == "action_contact_summary"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("vad händer sen, de är utanför nu", "after_contact"), ("hjälp mig", "nlu_fallback"),
+     ("jag är orolig", "worried_child")],
+)
+def test_a_typed_message_at_the_summary_that_is_no_answer_gets_112_and_the_question(
+    model, text, intent
+):
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    chat = Conversation(model).bot(*[SlotSet(k, v) for k, v in FORM_ANSWERS.items()],
+                                   ActionExecuted("action_contact_summary"),
+                                   ActionExecuted("action_listen"))
+    chat.user(text, intent)
+    assert chat.run() == "utter_summary_again"
+    assert chat.run() == "action_listen"
+    chat.user("/affirm", "affirm")  # the button under the question sends, as under the summary
+    assert chat.run() == "action_submit_intake"
+
+
+def test_the_buttons_at_the_summary_are_answered_as_usual(model):
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    chat = Conversation(model).bot(*[SlotSet(k, v) for k, v in FORM_ANSWERS.items()],
+                                   ActionExecuted("action_contact_summary"),
+                                   ActionExecuted("action_listen"))
+    chat.user("/affirm", "affirm")
+    assert chat.run() == "action_submit_intake"
+
+
 def test_three_messages_after_danger_get_the_follow_up_and_the_form_does_not_start(model):
     chat = Conversation(model).user("de står utanför med kniv", "danger")
     chat.run(), chat.run()

@@ -119,11 +119,15 @@ class Chat:
         self.sender = uuid.uuid4().hex
         self.language = language
 
-    def say(self, text: str) -> list:
+    def say(self, text: str, municipality: str = "") -> list:
+        """`municipality`: the code of the municipality page the widget is on, as it sends it."""
         Chat.sent.append(text)
+        metadata = {"language": self.language}
+        if municipality:
+            metadata["municipality"] = municipality
         response = requests.post(
             self.url,
-            json={"sender": self.sender, "message": text, "metadata": {"language": self.language}},
+            json={"sender": self.sender, "message": text, "metadata": metadata},
             timeout=60,
         )
         response.raise_for_status()
@@ -174,6 +178,33 @@ def test_osteraker_gives_its_number(stack):
     replies = Chat(stack["rasa"], "sv").say("osteraker")
     digits = re.sub(r"\D", "", all_text(replies))
     assert "0854081180" in digits
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("en", "I want to get out of crime. I live in Åkersberga"),
+        ("sv", "min son vill lämna gänget, vi bor i Åkersberga, vem ringer vi"),
+        ("fr", "on habite au 184 40 et mon frère veut sortir de la bande"),
+    ],
+)
+def test_a_question_that_names_a_place_is_answered_for_that_place(stack, language, text):
+    """Issue 14: a place inside a sentence got the general answer."""
+    replies = all_text(Chat(stack["rasa"], language).say(text))
+    assert "0854081180" in re.sub(r"\D", "", replies), replies
+
+
+def test_on_a_municipalitys_page_who_do_i_call_is_about_that_municipality(stack):
+    """Issue 14: the widget sends the page's municipality; the chat asked which one."""
+    replies = all_text(Chat(stack["rasa"], "en").say("who do I call?", municipality="2584"))
+    assert "Kiruna" in replies and "114 14" in replies, replies
+
+
+def test_a_relative_is_not_answered_as_the_person_leaving(stack):
+    """Issue 14: "my brother wants to leave the gang" got "you do not have to do it alone"."""
+    chat = Chat(stack["rasa"], "ar")
+    replies = all_text(chat.say("أخي يريد أن يترك العصابة"))
+    assert "جيد أنك تريد المساعدة" in replies, replies
 
 
 def test_a_municipality_without_a_verified_contact_gets_the_national_way_in(stack):
