@@ -134,3 +134,44 @@ def test_a_slow_reply_shows_112_and_the_form_within_seconds(page, site_url, chat
     held[0].continue_()
     # The danger reply from the real server: 112 first, and a button that calls it.
     expect(log.locator('a.vagut-chat__call[href="tel:112"]').first).to_be_visible(timeout=20_000)
+
+
+def test_on_a_municipality_page_the_chat_knows_the_municipality(page, site_url, chatbot):
+    """Issue 14: the opener carries data-municipality, and the chat asked which municipality."""
+    page.goto(site_url + "/en/kommun/kiruna/")
+    page.locator("main [data-chat-open]").first.click()
+    log = page.locator("[data-chat-log]")
+    expect(log).not_to_be_empty(timeout=20_000)
+    _send(page, "who do I call?")
+    # Kiruna's answer (the national way in, as it has no verified contact) and the offer.
+    expect(log.locator(".vagut-chat__message--bot").last).to_contain_text("Kiruna", timeout=20_000)
+    expect(log).to_contain_text("114 14")
+
+
+def test_a_long_reply_is_shown_from_its_first_sentence(page, site_url, chatbot):
+    """Issue 14: the log jumped to the end of each reply, past its first sentence on a phone."""
+    page.set_viewport_size({"width": 320, "height": 568})
+    log = _open_chat(page, site_url, chatbot)
+    before = log.locator(".vagut-chat__message--bot").count()
+    _send(page, "osteraker")  # a reply of several messages: 112, the contacts, the offer
+    replies = log.locator(".vagut-chat__message--bot")
+    page.wait_for_function(
+        f"document.querySelectorAll('.vagut-chat__message--bot').length >= {before + 3}",
+        timeout=20_000,
+    )
+    expect(page.locator(".vagut-chat__typing")).to_be_hidden()  # the whole reply is in
+    first_top = replies.nth(before).bounding_box()["y"]
+    log_top = log.bounding_box()["y"]
+    assert log_top <= first_top <= log_top + 40, (first_top, log_top)
+
+
+def test_the_full_screen_chat_keeps_keyboard_focus_inside(page, site_url, chatbot):
+    """Issue 14: on a phone the panel covers the page; Tab left it for what cannot be seen."""
+    page.set_viewport_size({"width": 320, "height": 568})
+    _open_chat(page, site_url, chatbot)
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('[data-chat-panel]')")
+    for _ in range(25):
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("!!document.activeElement.closest('[data-chat-panel]')")

@@ -207,6 +207,12 @@ def first_contact(page: Page, lang: str, start: str, place: str, concern: str, a
     expect(shown).to_have_text(code.group(0))
     expect(shown).to_have_attribute("dir", "ltr")
     assert shown.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    # One tap copies it, digits only (a long press on a phone selects one group of four).
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy = page.locator("[data-chat-log] [data-chat-copy]").last
+    copy.click()
+    expect(copy).to_have_text(chat(lang)["widget.copied"])
+    assert page.evaluate("navigator.clipboard.readText()") == code.group(0).replace(" ", "")
     return reference.group(0), code.group(0)
 
 

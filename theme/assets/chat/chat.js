@@ -1,7 +1,8 @@
 /* Väg ut: the anonymous chat widget. Plain script, no dependencies, no third-party requests.
    The site's script loads it on the first click of [data-chat-open] and calls
    window.vagutChat.open(button). It talks to the Rasa REST channel named in
-   <meta name="vagut-chat-url">, in the page's language (<html lang>), and keeps only
+   <meta name="vagut-chat-url">, in the page's language (<html lang>) and with the page's
+   municipality (data-municipality) as metadata, and keeps only
    sessionStorage (keys "vagut.chat.*") while the chat is open: closing it, restarting it and
    the quick exit clear them. No cookies.
 
@@ -39,7 +40,9 @@
     restart: "Restart",
     slow: "The answer is taking a while. Acute danger: call 112.",
     form_link: "Write in the simple form instead",
-    quick_exit: "Leave this page quickly"
+    quick_exit: "Leave this page quickly",
+    copy: "Copy",
+    copied: "Copied"
   };
 
   function meta(name) {
@@ -99,6 +102,20 @@
     return "tel:" + digits;
   }
 
+  /* A receipt code is copied with one tap (a phone's long press selects one group of digits).
+     Where the clipboard cannot be written, the code stays selectable as it was. */
+  function copyButton(code) {
+    var button = el("button", { type: "button", "class": "vagut-chat__copy", "data-chat-copy": "" }, t("copy"));
+    button.addEventListener("click", function () {
+      var digits = code.replace(/\D/g, "");
+      if (!navigator.clipboard) return;
+      navigator.clipboard.writeText(digits).then(function () {
+        button.textContent = t("copied");
+      }, function () { /* not allowed here: the code is still on screen to write down */ });
+    });
+    return button;
+  }
+
   function richText(container, text) {
     var last = 0;
     text.replace(LINKS, function (match, _group, offset) {
@@ -107,6 +124,7 @@
       if (RECEIPT_CODE.test(match)) {
         if (offset > last) container.appendChild(document.createTextNode(text.slice(last, offset)));
         container.appendChild(el("span", { dir: "ltr", "class": "vagut-chat__code" }, match));
+        container.appendChild(copyButton(match));
         last = offset + match.length;
         return match;
       }
@@ -171,7 +189,14 @@
     }
     if (!announce) item.setAttribute("data-restored", "");
     state.log.appendChild(item);
-    state.log.scrollTop = state.log.scrollHeight;
+    return item;
+  }
+
+  /* After a reply, its first message is at the top of the log (a long answer is read from its
+     first sentence, not scrolled past on a phone); after anything else, the end of the log. */
+  function scrollTo(item) {
+    if (item) state.log.scrollTop = item.offsetTop - 8;  /* the log is the items' offsetParent */
+    else state.log.scrollTop = state.log.scrollHeight;
   }
 
   /* A choice is a button that answers; a tel: payload is a link that calls (112, 90101, ...) and
@@ -206,7 +231,9 @@
     });
     state.entries.push(entry);
     storage(KEY_LOG, JSON.stringify(state.entries.slice(-60)));
-    render(entry, true);
+    var item = render(entry, true);
+    scrollTo(null);
+    return item;
   }
 
   function setBusy(busy) {
@@ -214,6 +241,17 @@
     state.log.setAttribute("aria-busy", busy ? "true" : "false");
     var typing = state.panel.querySelector(".vagut-chat__typing");
     typing.hidden = !busy;
+  }
+
+  // The page's language, and on a municipality's page its code (the opener's data-municipality,
+  // or the page's own chat slot): "who do I call?" on the Kiruna page is about Kiruna.
+  function pageMetadata() {
+    var metadata = { language: state.language };
+    var holder = state.opener && state.opener.getAttribute("data-municipality")
+      ? state.opener : document.querySelector("[data-municipality]");
+    var code = holder ? holder.getAttribute("data-municipality") : "";
+    if (/^\d{4}$/.test(code || "")) metadata.municipality = code;
+    return metadata;
   }
 
   function post(message) {
@@ -225,7 +263,7 @@
       headers: { "Content-Type": "application/json" },
       credentials: "omit",
       signal: controller ? controller.signal : undefined,
-      body: JSON.stringify({ sender: senderId(), message: message, metadata: { language: state.language } })
+      body: JSON.stringify({ sender: senderId(), message: message, metadata: pageMetadata() })
     }).then(function (response) {
       clearTimeout(timer);
       if (!response.ok) throw new Error("HTTP " + response.status);
@@ -253,13 +291,16 @@
     }, SLOW_MS);
     post(message).then(function (replies) {
       if (conversation !== state.conversation) return;  /* closed meanwhile: forgotten */
+      var first = null;
       (replies || []).forEach(function (reply) {
         if (reply.text || (reply.buttons && reply.buttons.length)) {
-          add({ who: "bot", text: reply.text || "", buttons: (reply.buttons || []).map(function (b) {
+          var item = add({ who: "bot", text: reply.text || "", buttons: (reply.buttons || []).map(function (b) {
             return { title: String(b.title || ""), payload: String(b.payload || "") };
           }) });
+          first = first || item;
         }
       });
+      scrollTo(first);
     }).catch(function () {
       if (conversation === state.conversation) add({ who: "error", text: t("error_offline"), link: formLink() });
     }).then(function () {
@@ -282,6 +323,19 @@
       if (pageExit) { event.preventDefault(); pageExit.click(); }
     });
     return link;
+  }
+
+  /* While the panel covers the screen (small screens), Tab and Shift+Tab go round inside it:
+     what is behind it cannot be seen. Beside the page (wide screens) the page stays reachable. */
+  function keepFocusInside(event) {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 30rem)").matches) return;
+    var focusable = Array.prototype.filter.call(
+      state.panel.querySelectorAll("a[href], button:not([disabled]), textarea, input, [tabindex='0']"),
+      function (node) { return node.offsetParent !== null; });
+    if (!focusable.length) return;
+    var first = focusable[0], last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
   }
 
   function build() {
@@ -338,7 +392,8 @@
       }
     });
     panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { close_(); }
+      if (event.key === "Escape") { close_(); return; }
+      if (event.key === "Tab") keepFocusInside(event);
     });
     close.addEventListener("click", close_);
     restart.addEventListener("click", function () {
@@ -377,6 +432,7 @@
       build();
       state.entries = savedLog();
       state.entries.forEach(function (entry) { render(entry, false); });
+      scrollTo(null);
     });
     return ready.then(function () {
       state.panel.hidden = false;
