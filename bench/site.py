@@ -1,6 +1,7 @@
 """Prints the site's build time and peak memory beside a plain mkdocs-material + static-i18n
-build of the same number of trivial pages, made in the same run, and the first-load weight of
-a municipality page (gzip bytes of its HTML, style sheets and scripts).
+build of the same number of trivial pages, made in the same run, the first-load weight of
+a municipality page (gzip bytes of its HTML, style sheets and scripts), the directory search's
+data, and how many municipalities have which kind of way in.
 
     uv run python bench/site.py [--runs 2]
 
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from vagut import directory  # noqa: E402
 from vagut.languages import LANGUAGE_CODES  # noqa: E402
 
 PLAIN_CONFIG = """\
@@ -92,6 +94,25 @@ def first_load_bytes(site: Path, page: Path) -> dict[str, int]:
     return sizes
 
 
+def ways_in() -> None:
+    """Municipalities by the best kind of way in the data holds for them (issue 15)."""
+    counts = {"dedicated": 0, "social services": 0, "social emergency only": 0, "none": 0}
+    with_emergency = 0
+    for municipality in directory.ensure().municipalities.values():
+        serves = {contact.serves for contact in municipality.contacts}
+        with_emergency += "social_emergency" in serves
+        if municipality.dedicated:
+            counts["dedicated"] += 1
+        elif "social_services" in serves:
+            counts["social services"] += 1
+        elif "social_emergency" in serves:
+            counts["social emergency only"] += 1
+        else:
+            counts["none"] += 1
+    parts = ", ".join(f"{kind} {count}" for kind, count in counts.items())
+    print(f"municipalities by best way in: {parts}; with a socialjour line {with_emergency}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2)
@@ -128,6 +149,12 @@ def main() -> None:
                 f"first load /{'' if lang == 'sv' else lang + '/'}kommun/haninge/: "
                 f"{total / 1024:.1f} KB gzip ({parts}) (target <= 60 KB)"
             )
+        places = (ours_site / "assets" / "places.json").read_bytes()
+        print(
+            f"directory search data (fetched on the first keystroke): "
+            f"{len(gzip.compress(places)) / 1024:.1f} KB gzip (target <= 40 KB)"
+        )
+    ways_in()
 
 
 if __name__ == "__main__":

@@ -21,15 +21,16 @@ SOURCES = (
     "content/municipalities/*.yml",
     "content/national.yml",
     "content/districts.yml",
+    "content/shared_services.yml",
     "content/other_names.yml",
     "content/place_words.yml",
     "data/geodata/postal_to_municipality.csv",
     "vagut/directory.py",
     "vagut/sounds.py",
 )
-# A contact for people leaving crime means the municipality has its own coordinator: the site
-# and the chat then say a first contact goes to them (the intake service decides for sure).
-LOCAL_COORDINATOR_SERVES = ("leaving_crime", "adults_leaving_crime")
+# A way in meant for people leaving crime (or young people and their parents), as opposed to
+# social services in general or the social emergency service.
+DEDICATED_SERVES = ("leaving_crime", "adults_leaving_crime", "young_people_and_parents")
 
 
 class DirectoryOutOfDate(RuntimeError):
@@ -49,12 +50,14 @@ def sources_digest(root: Path = ROOT) -> str:
 class Source:
     url: str
     title: str
-    date: str  # as precise as the source: "2022-05-23", "2023-05" or "2023"
+    date: str  # as precise as the source: "2022-05-23", "2023-05" or "2023"; or "undated"
+    read: str | None = None  # for an undated source: the day it was read
 
 
 @dataclass(frozen=True)
 class Contact:
     serves: str
+    label: str | None  # the service's own name: "Sydostjouren"
     phone: str | None
     phone_display: str | None
     tel: str | None
@@ -62,6 +65,7 @@ class Contact:
     hours: str | None
     source: Source
     stale_from: str  # the first day the source counts as old (a year after its last possible day)
+    shared_by: tuple[str, ...] = ()  # a service several municipalities share: all their codes
 
     def is_stale(self, today: dt.date | None = None) -> bool:
         return (today or dt.date.today()).isoformat() >= self.stale_from
@@ -76,10 +80,16 @@ class Municipality:
     county: str
     county_code: str
     contacts: tuple[Contact, ...]
+    reads_first_contacts: bool  # its coordinator reads first contacts sent through Väg ut
 
     @property
     def local_coordinator(self) -> bool:
-        return any(contact.serves in LOCAL_COORDINATOR_SERVES for contact in self.contacts)
+        return self.reads_first_contacts
+
+    @property
+    def dedicated(self) -> bool:
+        """It has a verified way in for people leaving crime (not only social services)."""
+        return any(contact.serves in DEDICATED_SERVES for contact in self.contacts)
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,8 @@ class Directory:
 
 
 def _contact(raw: dict) -> Contact:
-    return Contact(**{**raw, "source": Source(**raw["source"])})
+    shared = tuple(raw.get("shared_by") or ())
+    return Contact(**{**raw, "source": Source(**raw["source"]), "shared_by": shared})
 
 
 def parse(data: dict) -> Directory:

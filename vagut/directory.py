@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from vagut import phones
 from vagut.compiled import (
@@ -39,7 +39,9 @@ from vagut.municipalities import (
     DataError,
     Municipality,
     National,
-    SourceDate,
+    Phone,
+    Serves,
+    Source,
     load_municipalities,
     load_national,
 )
@@ -56,19 +58,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class DistrictSource(_Strict):
-    url: HttpUrl
-    title: str = Field(min_length=3)
-    date: SourceDate | Literal["undated"]
-    read: dt.date | None = None  # when a page shows no date: the day it was read
-
-    @model_validator(mode="after")
-    def _dated(self) -> DistrictSource:
-        if self.date == "undated" and self.read is None:
-            raise ValueError("an undated source needs `read`: the day it was read")
-        return self
-
-
 class District(_Strict):
     name: str = Field(min_length=2)
     municipality: str = Field(pattern=r"^\d{4}$")
@@ -79,7 +68,7 @@ class District(_Strict):
 
 
 class Districts(_Strict):
-    sources: dict[str, DistrictSource]
+    sources: dict[str, Source]
     districts: tuple[District, ...]
 
     @model_validator(mode="after")
@@ -89,6 +78,28 @@ class Districts(_Strict):
                 if key is not None and key not in self.sources:
                     raise ValueError(f"{district.name}: no source called {key!r}")
         return self
+
+
+class SharedService(_Strict):
+    """One service several municipalities share (a regional socialjour), modelled once: the
+    source names its members, and each member's page and the chat show it."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str = Field(min_length=3)
+    serves: Serves
+    phone: Phone | None = None
+    email: str | None = None
+    hours: str | None = None
+    members: tuple[str, ...] = Field(min_length=2)
+    source: Source
+
+    def contact(self) -> Contact:
+        fields = ("serves", "label", "phone", "email", "hours", "source")
+        return Contact.model_validate({name: getattr(self, name) for name in fields})
+
+
+class SharedServices(_Strict):
+    services: tuple[SharedService, ...]
 
 
 class OtherName(_Strict):
@@ -114,10 +125,11 @@ def _read(path: Path, model: type[BaseModel]) -> BaseModel:
         raise DataError(f"{path.name}: {error}") from None
 
 
-def _contact(contact: Contact) -> dict:
-    stale_from = contact.source.date.last_day + STALE_AFTER + dt.timedelta(days=1)
+def _contact(contact: Contact, shared_by: tuple[str, ...] = ()) -> dict:
+    stale_from = contact.source.last_day + STALE_AFTER + dt.timedelta(days=1)
     return {
         "serves": str(contact.serves),
+        "label": contact.label,
         "phone": contact.phone,
         "phone_display": phones.display(contact.phone) if contact.phone else None,
         "tel": phones.tel_uri(contact.phone) if contact.phone else None,
@@ -127,12 +139,20 @@ def _contact(contact: Contact) -> dict:
             "url": str(contact.source.url),
             "title": contact.source.title,
             "date": str(contact.source.date),
+            "read": contact.source.read.isoformat() if contact.source.read else None,
         },
         "stale_from": stale_from.isoformat(),
+        "shared_by": list(shared_by),
     }
 
 
-def _municipality(municipality: Municipality) -> dict:
+def _municipality(municipality: Municipality, shared: list[SharedService]) -> dict:
+    contacts = [_contact(contact) for contact in municipality.contacts]
+    own = {(contact.serves, contact.phone) for contact in municipality.contacts}
+    for service in shared:
+        # A member's own page may list the same number: its own entry is kept, not both.
+        if municipality.code in service.members and (service.serves, service.phone) not in own:
+            contacts.append(_contact(service.contact(), shared_by=service.members))
     return {
         "code": municipality.code,
         "name": municipality.name,
@@ -140,7 +160,8 @@ def _municipality(municipality: Municipality) -> dict:
         "slug": municipality.slug,
         "county": municipality.county,
         "county_code": municipality.county_code,
-        "contacts": [_contact(contact) for contact in municipality.contacts],
+        "contacts": contacts,
+        "reads_first_contacts": municipality.reads_first_contacts,
     }
 
 
@@ -231,13 +252,18 @@ def compile_directory(root: Path = ROOT) -> dict:
     municipalities = load_municipalities(content / "municipalities")
     national = load_national(content / "national.yml")
     districts = _read(content / "districts.yml", Districts)
+    shared = _read(content / "shared_services.yml", SharedServices).services
+    codes = {m.code for m in municipalities}
+    for service in shared:
+        if unknown := sorted(set(service.members) - codes):
+            raise DataError(f"shared_services.yml: {service.key}: no municipality {unknown}")
     other_names = _read(content / "other_names.yml", OtherNames)
     words = _read(content / "place_words.yml", PlaceWords)
     postal_rows = _postal_rows(root / "data" / "geodata" / "postal_to_municipality.csv")
     return {
         "format": FORMAT,
         "digest": sources_digest(root),
-        "municipalities": [_municipality(m) for m in municipalities],
+        "municipalities": [_municipality(m, list(shared)) for m in municipalities],
         "national": _national(national),
         "places": places_data(municipalities, districts, other_names, words, postal_rows),
     }

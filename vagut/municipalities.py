@@ -11,7 +11,7 @@ import re
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
@@ -43,7 +43,8 @@ class Serves(StrEnum):
     leaving_crime = "leaving_crime"  # anyone, any age, who wants to leave crime
     adults_leaving_crime = "adults_leaving_crime"
     young_people_and_parents = "young_people_and_parents"
-    social_services = "social_services"
+    social_services = "social_services"  # the municipality's social services in general
+    social_emergency = "social_emergency"  # socialjour: evenings, nights and weekends
 
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -101,11 +102,26 @@ class Strict(BaseModel):
 class Source(Strict):
     url: HttpUrl
     title: str = Field(min_length=3)
-    date: SourceDate
+    # As precise as the source, or "undated" when the page shows no date at all: then `read`,
+    # the day someone read it, is what its age is measured from (and the page says so).
+    date: SourceDate | Literal["undated"]
+    read: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Source:
+        if self.date == "undated" and self.read is None:
+            raise ValueError("an undated source needs `read`: the day it was read")
+        return self
+
+    @property
+    def last_day(self) -> dt.date:
+        """The latest day the source can be from (or was read, if it shows no date)."""
+        return self.read if self.date == "undated" else self.date.last_day
 
 
 class Contact(Strict):
     serves: Serves
+    label: str | None = None  # the service's own name, as the source writes it: "Sydostjouren"
     phone: Phone | None = None
     email: EmailStr | None = None
     hours: str | None = None  # as the source writes it (Swedish); shown verbatim
@@ -118,7 +134,7 @@ class Contact(Strict):
         return self
 
     def is_stale(self, today: dt.date) -> bool:
-        return today - self.source.date.last_day > STALE_AFTER
+        return today - self.source.last_day > STALE_AFTER
 
 
 class Municipality(Strict):
@@ -128,6 +144,10 @@ class Municipality(Strict):
     county_code: str = Field(pattern=r"^\d{2}$")
     county: str
     contacts: tuple[Contact, ...] = ()
+    # The municipality's coordinator reads the first contacts sent through Väg ut (pages and the
+    # chat then say so); elsewhere they go to Väg ut's national fallback coordinator. Not implied
+    # by a contact: a municipality can have a line without having joined.
+    reads_first_contacts: bool = False
     # Only where two names fold to the same slug (Håbo and Habo both fold to "habo"): the one
     # whose name needed folding takes its county's short name as well, "habo-uppsala".
     slug_override: str | None = Field(default=None, alias="slug", pattern=r"^[a-z0-9-]+$")

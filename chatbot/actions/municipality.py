@@ -53,17 +53,23 @@ def contact_lines(lang: str, code: str) -> List[str]:
         ]
     lines = [t(lang, "action.always"),
              t(lang, "action.contacts_intro", municipality=municipality.name)]  # fmt: skip
+    if not municipality.dedicated:
+        # Social services or the socialjour only: the national way in for leaving crime too.
+        lines.append(t(lang, "action.no_verified_contact", municipality=municipality.name))
     for contact in municipality.contacts:
         part = [t(lang, f"action.serves_{contact.serves}")]
+        if contact.label:
+            part.append(contact.label)
         if contact.phone_display:
             part.append(t(lang, "action.contact_phone", phone=contact.phone_display))
         if contact.email:
             part.append(t(lang, "action.contact_email", email=contact.email))
         if contact.hours:
             part.append(t(lang, "action.contact_hours", hours=contact.hours))
-        part.append(
-            t(lang, "action.contact_source", source=contact.source.title, date=contact.source.date)
-        )
+        date = contact.source.date
+        if date == "undated":
+            date = t(lang, "action.source_undated", date=contact.source.read)
+        part.append(t(lang, "action.contact_source", source=contact.source.title, date=date))
         if contact.is_stale():
             part.append(t(lang, "action.contact_stale", date=contact.source.date))
         lines.append("\n".join(part))

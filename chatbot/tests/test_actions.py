@@ -155,6 +155,21 @@ def test_the_form_on_a_municipalitys_page_offers_that_municipality(tracker_from,
     assert messages[0]["buttons"][0]["payload"] == '/inform_place{"municipality_code":"2584"}'
 
 
+def test_social_services_only_are_given_with_the_national_way_in_too(tracker_from, domain):
+    """Issue 15: where the data holds social services or the socialjour but no line for leaving
+    crime, the chat gives them, labelled, and still the way in through 114 14."""
+    code = next(c for c, m in places.municipalities().items() if m.contacts and not m.dedicated)
+    municipality = places.municipalities()[code]
+    tracker = tracker_from("start", text=municipality.name, intent="inform_place",
+                           slots={"language": "en"})  # fmt: skip
+    messages, _ = run(ActionFindMunicipality(), tracker, domain)
+    text = texts(messages)
+    assert text.startswith(t("en", "action.always")) and "114 14" in text
+    for contact in municipality.contacts:
+        assert t("en", f"action.serves_{contact.serves}") in text
+        assert not contact.phone_display or contact.phone_display in text
+
+
 def test_no_verified_contact_gives_the_national_way_in(tracker_from, domain):
     tracker = tracker_from("start", text="Kiruna", intent="inform_place", slots={"language": "en"})
     messages, events = run(ActionFindMunicipality(), tracker, domain)

@@ -4,12 +4,14 @@ intake service alike."""
 import csv
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 from vagut import compiled, directory
 from vagut.directory import _contact
-from vagut.municipalities import Contact
+from vagut.municipalities import Contact, DataError
 from vagut.placefinder import PlaceFinder
 
 POSTAL_CSV = directory.POSTAL_CODES_CSV
@@ -74,3 +76,45 @@ def test_a_directory_older_than_content_is_refused(tmp_path, built):
         compiled.load(stale)
     with pytest.raises(compiled.DirectoryOutOfDate, match="missing"):
         compiled.load(tmp_path / "absent.json")
+
+
+def test_a_shared_service_is_shown_to_each_member_once(built):
+    shared = yaml.safe_load((compiled.ROOT / "content" / "shared_services.yml").read_text())
+    for service in shared["services"]:
+        for code in service["members"]:
+            numbers = [c.phone for c in built.municipalities[code].contacts
+                       if c.serves == service["serves"]]  # fmt: skip
+            assert numbers.count(str(service["phone"])) == 1, (service["key"], code)
+
+
+@pytest.fixture
+def content_root(tmp_path: Path) -> Path:
+    """A copy of the repository's sources (links), whose files a test may replace."""
+    (tmp_path / "content").mkdir()
+    for path in (compiled.ROOT / "content").iterdir():
+        (tmp_path / "content" / path.name).symlink_to(path)
+    for name in ("data", "vagut"):
+        (tmp_path / name).symlink_to(compiled.ROOT / name)
+    return tmp_path
+
+
+def test_a_shared_service_naming_no_municipality_is_refused(content_root):
+    services = content_root / "content" / "shared_services.yml"
+    services.unlink()
+    services.write_text(yaml.safe_dump({"services": [{
+        "key": "somewhere", "label": "Socialjouren", "serves": "social_emergency",
+        "phone": "020-45 39 00", "members": ["0883", "9999"],
+        "source": {"url": "https://example.org/", "title": "A page", "date": "undated",
+                   "read": "2026-12-07"}}]}))  # fmt: skip
+    with pytest.raises(DataError, match="somewhere: no municipality"):
+        directory.compile_directory(content_root)
+
+
+def test_a_number_without_a_source_is_refused(content_root):
+    services = content_root / "content" / "shared_services.yml"
+    services.unlink()
+    services.write_text(yaml.safe_dump({"services": [{
+        "key": "somewhere", "label": "Socialjouren", "serves": "social_emergency",
+        "phone": "020-45 39 00", "members": ["0883", "0885"]}]}))  # fmt: skip
+    with pytest.raises(DataError, match="source"):
+        directory.compile_directory(content_root)

@@ -13,6 +13,7 @@ from markupsafe import escape
 from vagut import directory
 from vagut.i18n import t
 from vagut.languages import LANGUAGE_CODES, LANGUAGES
+from vagut.municipalities import load_municipalities
 
 MUNICIPALITIES = tuple(directory.ensure().municipalities.values())
 RTL = {lang.code for lang in LANGUAGES if lang.rtl}
@@ -152,10 +153,12 @@ def _first_contact_text(lang: str, local: bool, name: str) -> str:
     return str(escape(t(f"site.municipality.{key}", lang, name=name)))
 
 
-def test_only_the_municipalities_with_a_verified_leaving_crime_contact_name_their_coordinator():
+def test_only_the_municipalities_whose_coordinator_has_joined_name_their_coordinator():
+    """A line for leaving crime (Göteborg's Avhoppartelefonen) is not a coordinator who reads
+    the first contacts sent here: only `reads_first_contacts` makes a page say so."""
+    raw = {m.code: m for m in load_municipalities()}
     for m in MUNICIPALITIES:
-        serves = {contact.serves for contact in m.contacts}
-        assert m.local_coordinator == bool(serves & {"leaving_crime", "adults_leaving_crime"})
+        assert m.local_coordinator == raw[m.code].reads_first_contacts
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
@@ -189,3 +192,17 @@ def test_the_guidance_pages_say_the_national_coordinator_passes_it_on(built_site
     text = " ".join(html.read_text().split())  # lines wrapped in the source stay wrapped
     assert "samordnaren i din kommun" not in text
     assert "Väg uts nationella samordnare, som skickar den vidare till rätt kommun" in text
+
+
+def test_a_page_with_only_social_services_says_so_plainly(built_site):
+    general = [m for m in MUNICIPALITIES if m.contacts and not m.dedicated]
+    assert general, "no municipality with only social services or the socialjour to test with"
+    for lang in ("sv", "ar"):
+        html = page_path(built_site, lang, "kommun", general[0].slug).read_text()
+        assert str(escape(t("site.municipality.no_dedicated", lang, name=general[0].name))) in html
+
+
+def test_a_contact_whose_source_shows_no_date_says_when_it_was_read(built_site):
+    undated = next((m, c) for m in MUNICIPALITIES for c in m.contacts if c.source.date == "undated")
+    html = page_path(built_site, "en", "kommun", undated[0].slug).read_text()
+    assert "The source shows no date. We read it on" in html

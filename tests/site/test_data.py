@@ -53,7 +53,7 @@ def test_the_verified_contacts_are_there_with_their_sources():
     (haninge,) = by_code["0136"].contacts
     assert (haninge.phone, haninge.email) == ("08-606 70 50", "lamnakrim@haninge.se")
     assert haninge.source.date == "2022-05-23"
-    assert sum(1 for m in by_code.values() if m.contacts) == 2
+    assert by_code["0136"].reads_first_contacts and by_code["0117"].reads_first_contacts
 
 
 def test_national_lines():
@@ -75,6 +75,7 @@ def test_national_lines():
         (lambda d: first_contact(d)["source"].update(date="maj 2022"), "contacts.0.source.date"),
         (lambda d: first_contact(d)["source"].update(date="2022-13"), "contacts.0.source.date"),
         (lambda d: first_contact(d).update(serves="everyone"), "contacts.0.serves"),
+        (lambda d: first_contact(d)["source"].update(date="undated"), "contacts.0.source: Value"),
         (lambda d: first_contact(d).update(phone=None, email=None), "contacts.0: Value error"),
         (lambda d: first_contact(d).update(email="not-an-address"), "contacts.0.email"),
         (lambda d: d.update(code="136"), "0136-haninge.yml: code"),
@@ -122,12 +123,27 @@ def test_contacts_older_than_a_year_are_stale_and_recent_ones_are_not():
     stale_on = {
         (m.code, str(c.source.date)) for m, c in stale_contacts(municipalities, dt.date(2026, 1, 1))
     }
-    assert stale_on == {("0117", "2023"), ("0136", "2022-05-23")}
+    assert {("0117", "2023"), ("0136", "2022-05-23")} <= stale_on
+
+    def stale_of_the_two(day: dt.date) -> list[str]:
+        return sorted(m.code for m, _ in stale_contacts(municipalities, day) if m.code in TWO)
+
     # A source that only says "2023" can be from as late as 31 December 2023.
-    still_fresh = stale_contacts(municipalities, dt.date(2024, 12, 30))
-    assert [m.code for m, _ in still_fresh] == ["0136"]
-    assert [m.code for m, _ in stale_contacts(municipalities, dt.date(2024, 12, 31))] == [
-        "0117",
-        "0136",
-    ]
-    assert stale_contacts(municipalities, dt.date(2023, 5, 23)) == []
+    assert stale_of_the_two(dt.date(2024, 12, 30)) == ["0136"]
+    assert stale_of_the_two(dt.date(2024, 12, 31)) == ["0117", "0136"]
+    assert stale_of_the_two(dt.date(2023, 5, 23)) == []
+
+
+TWO = {"0117", "0136"}  # Österåker and Haninge, whose contacts have dated sources
+
+
+def test_an_undated_source_is_as_old_as_the_day_it_was_read(data_dir):
+    def undated(data):
+        first_contact(data)["source"].update(date="undated", read="2026-12-07")
+        first_contact(data)["serves"] = "social_emergency"  # a kind beside the dedicated ones
+
+    edit(data_dir, HANINGE, undated)
+    haninge = next(m for m in load_municipalities(data_dir) if m.code == "0136")
+    (contact,) = haninge.contacts
+    assert not contact.is_stale(dt.date(2027, 12, 7))
+    assert contact.is_stale(dt.date(2027, 12, 8))
