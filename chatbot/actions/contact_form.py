@@ -276,6 +276,8 @@ class ActionCancelContact(Action):
         return "action_cancel_contact"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        if _typed(tracker):  # "sluta, de kommer" typed: 112 first, as everywhere in the form
+            dispatcher.utter_message(text=t(language(tracker), "action.always"))
         dispatcher.utter_message(response="utter_contact_cancelled")
         keep_place = [SlotSet("municipality_code", tracker.get_slot("municipality_code"))]
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_events() + keep_place
@@ -304,6 +306,11 @@ class ActionSubmitIntake(Action):
         if message and message != SKIP:
             body["message"] = message[:MAX_MESSAGE]
 
+        typed = _typed(tracker)
+        if typed:
+            # "ja skicka, de är här" typed at the summary: 112 before anything else (the receipt,
+            # or that sending failed), whatever the rest said: danger in words nobody listed.
+            dispatcher.utter_message(text=t(lang, "action.always"))
         outcome = await intake.submit(body)
         if not outcome.ok:
             key = "action.send_failed" if outcome.unreachable else "action.send_refused"
@@ -315,11 +322,6 @@ class ActionSubmitIntake(Action):
             return []
 
         data = outcome.data or {}
-        typed = _typed(tracker)
-        if typed:
-            # "ja skicka, de är här" typed at the summary: 112 before the receipt, whatever the
-            # rest of the message was (danger in words nobody listed is still danger).
-            dispatcher.utter_message(text=t(lang, "action.always"))
         # Who got it is the receipt's to say (next_steps): the intake service knows for sure.
         dispatcher.utter_message(text=t(lang, "action.sent", reference=data.get("reference", "-")))
         dispatcher.utter_message(

@@ -360,6 +360,22 @@ def test_cancel_forgets_the_answers(tracker_from, domain):
     assert messages[0]["response"] == "utter_contact_cancelled"
 
 
+def test_a_typed_stop_gets_112_first(tracker_from, domain):
+    tracker = tracker_from("contact_summary", text="sluta nu de kommer", intent="stop")
+    messages, _ = run(ActionCancelContact(), tracker, domain)
+    assert messages[0]["text"] == t("ar", "action.always")  # the fixture's language
+    assert messages[1]["response"] == "utter_contact_cancelled"
+
+
+def test_a_typed_yes_gets_112_first_even_when_sending_fails(
+    tracker_from, domain, monkeypatch, unused_port
+):
+    monkeypatch.setenv("VAGUT_INTAKE_URL", f"http://127.0.0.1:{unused_port}")
+    tracker = tracker_from("contact_summary", text="ja skicka", intent="affirm")
+    messages, _ = run(ActionSubmitIntake(), tracker, domain)
+    assert messages[0]["text"] == t("ar", "action.always")
+
+
 # --- submitting -------------------------------------------------------------------------------
 
 
