@@ -10,13 +10,16 @@ Prints:
   2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations
      (the latter `--runs` times), against the real Rasa server and action server
      (chatbot/scripts/run), with their CPU time per turn and their memory;
-  3. danger on the sets in bench/danger/ (`--danger-sets`: dev, dev2 and heldout), written
+  3. danger on the sets in bench/danger/ (`--danger-sets`: heldout and heldout3), written
      blind to the training data: per language and per place in the conversation, the recall of
      the danger reply (a message labelled danger gets intent `danger`, so 112 leads the reply),
      how many more lead with 112 as not understood, and the precision (messages answered with
      the danger reply that were danger), parsed by the trained model (chatbot/scripts/train);
-     and (`--danger-in-context`, heldout) each message typed at its place in a real conversation
-     over REST: how often the first reply leads with 112, as a person would see it;
+     and (`--danger-in-context`, heldout and heldout3) each message typed at its place in a real
+     conversation over REST: how often the first reply leads with 112, as a person would see it;
+  3b. (`--conversations conversations`) the conversations of bench/conversations/, written
+     blind to chatbot/data/, over REST with the page's language and municipality: the share
+     whose every checked turn passes, by language and category (issue 14: >= 0.95 each);
   4. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
      each fold trained with the project's own config.yml and parsed by the trained model; or,
      with --held-out 'round4_*.yml', trained on the other files and tested on those (a writer
@@ -401,6 +404,86 @@ def bench_danger_in_context(names):
                       f"others {alarms}/{len(other)}")
 
 
+def _script(text):
+    """The script most of the letters of `text` are written in."""
+    counts = {"latin": 0, "arabic": 0, "ethiopic": 0}
+    for ch in text:
+        if ch.isalpha():
+            code = ord(ch)
+            if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F:
+                counts["arabic"] += 1
+            elif 0x1200 <= code <= 0x139F:
+                counts["ethiopic"] += 1
+            elif code < 0x0250:
+                counts["latin"] += 1
+    return max(counts, key=counts.get)
+
+
+def _turn_problems(expect, replies):
+    """What a turn's replies fail of its expectations (bench/conversations/ says how)."""
+    import re
+
+    texts = [r.get("text") or "" for r in replies]
+    titles = [b.get("title") or "" for r in replies for b in r.get("buttons") or []]
+    everything = "\n".join(texts + titles).casefold()
+    problems = []
+    wanted = expect.get("mentions_any") or []
+    if wanted and not any(str(w).casefold() in everything for w in wanted):
+        problems.append(f"none of {wanted}")
+    for needed in expect.get("mentions_all") or []:
+        if str(needed).casefold() not in everything:
+            problems.append(f"no {needed!r}")
+    for unwanted in expect.get("mentions_none") or []:
+        if str(unwanted).casefold() in everything:
+            problems.append(f"has {unwanted!r}")
+    if expect.get("first_number"):
+        first = re.search(r"\d[\d ]*\d", texts[0] if texts else "")
+        if not first or first.group(0) != str(expect["first_number"]):
+            problems.append(f"first number {first.group(0) if first else None}")
+    if expect.get("script") and _script(" ".join(texts)) != expect["script"]:
+        problems.append(f"script {_script(' '.join(texts))}")
+    return problems
+
+
+def bench_conversations(folder, show):
+    """Conversations written blind to chatbot/data/ (bench/conversations/), over REST as the
+    widget talks: the share of conversations whose every checked turn passes, by language and
+    category, and the first failures."""
+    import requests
+    import yaml
+
+    rows, failures = [], []  # rows: (language, category, passed)
+    with running_chatbot() as (url, _):
+        session = requests.Session()
+        for path in sorted((REPO / "bench" / folder).glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for conversation in data["conversations"]:
+                sender, metadata = uuid.uuid4().hex, {"language": data["language"]}
+                if conversation.get("page_municipality"):
+                    metadata["municipality"] = str(conversation["page_municipality"])
+                problems = []
+                for number, turn in enumerate(conversation["turns"], 1):
+                    response = session.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
+                        "sender": sender, "message": turn["user"], "metadata": metadata})
+                    response.raise_for_status()
+                    for problem in _turn_problems(turn.get("expect") or {}, response.json()):
+                        problems.append(f"turn {number} ({turn['user'][:40]!r}): {problem}")
+                rows.append((data["language"], conversation["category"], not problems))
+                if problems:
+                    failures.append(f"{conversation['id']} [{conversation['category']}]: "
+                                    + "; ".join(problems))
+    print(f"\nconversations '{folder}' over REST: share passed (every checked turn)")
+    order = "sv en ar fa so ti ku tr es fr".split()
+    groups = [(lang, [r for r in rows if r[0] == lang]) for lang in order] + [("all", rows)]
+    groups += [(c, [r for r in rows if r[1] == c]) for c in sorted({r[1] for r in rows})]
+    for label, group in groups:
+        if group:
+            passed = sum(r[2] for r in group)
+            print(f"  {label}: {passed}/{len(group)} = {passed / len(group):.2f}")
+    for failure in failures[:show]:
+        print(f"  FAIL {failure}")
+
+
 def _danger_figures(rows):
     danger = [r for r in rows if r[2]]
     flagged = [r for r in rows if r[3] == "danger"]
@@ -474,6 +557,10 @@ def main():
                         help="comma-separated folders of bench/danger/ ('' to skip)")
     parser.add_argument("--danger-in-context", default="heldout,heldout3",
                         help="sets to type at their place in a conversation over REST ('' to skip)")
+    parser.add_argument("--conversations", default="",
+                        help="a folder of bench/ with conversation sets, e.g. conversations")
+    parser.add_argument("--show-failures", type=int, default=0, metavar="N",
+                        help="print the first N failed conversations")
     parser.add_argument("--config", default="config.yml", help="for the cross-validation")
     parser.add_argument("--held-out", metavar="GLOB",
                         help="instead of folds: test on these data/nlu files, train on the rest")
@@ -490,6 +577,8 @@ def main():
         bench_danger_sets(args.danger_sets.split(","))
     if args.danger_in_context:
         bench_danger_in_context(args.danger_in_context.split(","))
+    if args.conversations:
+        bench_conversations(args.conversations, args.show_failures)
     if not args.skip_cv:
         config = Path(args.config)
         if not config.is_absolute() and not config.exists():
