@@ -154,11 +154,16 @@ class PlaceFinder:
 
     # -- the search ----------------------------------------------------------------------------
 
-    def find(self, text: str, typos: bool = True, sounds: bool = True, limit: int = 4) -> Found:
+    def find(
+        self, text: str, typos: bool = True, sounds: bool = True, limit: int = 4,
+        asked: bool = False,
+    ) -> Found:  # fmt: skip
         """Where `text` points. Never guesses silently: anything but one sure hit is a question.
         `typos=False` skips the costly search for close spellings where only a sure hit would
         matter; `sounds=False` skips names in Arabic script or Ge'ez (only where a place is
-        expected do such guesses make sense: "سلام" sounds like Salem)."""
+        expected do such guesses make sense: "سلام" sounds like Salem). `asked`: the text
+        answers "where?", so a name that is also a common word, with nothing but filler around
+        it, is the name ("vi bor i Handen")."""
         normalised = norm(text)
         found = self._postal(normalised, limit)
         if found is not None:
@@ -167,7 +172,7 @@ class PlaceFinder:
         if not tokens:
             return Found()
         whole = " ".join(t for t in tokens if t not in ("kommun", "kommunen", "municipality"))
-        found = self._exact(tokens, whole, limit)
+        found = self._exact(tokens, whole, limit, asked)
         if found is not None or not typos:
             return found or Found()
         return self._close(tokens, sounds, limit)
@@ -203,10 +208,14 @@ class PlaceFinder:
                 return Found(options=options[:limit], covered=covered)
         return None
 
-    def _exact(self, tokens: list[str], whole: str, limit: int) -> Found | None:
+    def _exact(self, tokens: list[str], whole: str, limit: int, asked: bool) -> Found | None:
         hits: list[tuple[int, int, int, str, set[str], str]] = []
+        content = [t for t in tokens if t not in self.filler]
         for order, (gram, used) in enumerate(_grams(tokens, LONGEST_NAME)):
-            if gram != whole and (gram in self.common or len(gram) < 4):
+            # Asked "where?", a common word that is all the answer says besides filler is the
+            # name ("vi bor i Handen"), never one word among others ("bara säg numret").
+            common = gram in self.common and not (asked and content == gram.split())
+            if gram != whole and (common or len(gram) < 4):
                 continue
             for kind, index, label in self.keys.get(gram) or self._case_ending(gram):
                 hits.append((kind, order, index, label, used, gram))

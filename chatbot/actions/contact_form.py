@@ -112,6 +112,8 @@ class ValidateContactForm(FormValidationAction):
         if picked not in allowed:
             text = _text(tracker)
             picked = None if text.startswith("/") else match_choice(slot, text, choice_titles(slot))
+        if picked is None and not _text(tracker).startswith("/"):
+            picked = _choice_from_intent(slot, tracker)
         if picked is None:
             dispatcher.utter_message(text=not_an_answer(language(tracker), "action.invalid_choice"))
         return {slot: picked}
@@ -258,6 +260,26 @@ class ActionChangeField(Action):
             return []
         events: List[EventType] = [SlotSet(slot, None) for slot in FIELDS[field]]
         return events + [FollowupAction("contact_form")]
+
+
+# A typed answer no keyword matched may still say plainly what it is about, in words the
+# classifier knows in ten languages ("قلقانة على ابني", "vill sluta med brott", "annesiyim"):
+# the message's intent, when it is sure enough, answers "who are you?" and "what is it about?".
+INTENT_ANSWERS: Dict[str, Dict[str, str]] = {
+    "role": {"leave_crime": "self", "relative_wants_out": "relative",
+             "worried_child": "relative"},
+    "concern": {"leave_crime": "leaving_crime", "relative_wants_out": "leaving_crime",
+                "worried_child": "worried_about_child", "warning_signs": "worried_about_child",
+                "talk_to_child": "worried_about_child", "threat_needed": "under_threat"},
+}  # fmt: skip
+SURE_INTENT = 0.5
+
+
+def _choice_from_intent(slot: str, tracker: Tracker) -> Optional[str]:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    if float(intent.get("confidence") or 0.0) < SURE_INTENT:
+        return None
+    return INTENT_ANSWERS.get(slot, {}).get(intent.get("name") or "")
 
 
 def _typed(tracker: Tracker) -> bool:

@@ -17,8 +17,9 @@ from actions.common import (
 from actions.i18n import t
 
 
-def place_from_tracker(tracker: Tracker) -> places.Match:
-    """A button's municipality_code entity first, then the words of the latest message."""
+def place_from_tracker(tracker: Tracker, asked: bool = True) -> places.Match:
+    """A button's municipality_code entity first, then the words of the latest message (as an
+    answer to "where?" unless `asked` is False)."""
     known = places.municipalities()
     for entity in (tracker.latest_message or {}).get("entities", []):
         if entity.get("entity") == "municipality_code" and str(entity.get("value")) in known:
@@ -26,7 +27,7 @@ def place_from_tracker(tracker: Tracker) -> places.Match:
     text = (tracker.latest_message or {}).get("text") or ""
     if text.startswith("/"):
         return places.Match()
-    return places.find(text)
+    return places.find(text, asked=asked)
 
 
 def choose_buttons(
@@ -86,9 +87,9 @@ class ActionFindMunicipality(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         lang = language(tracker)
-        match = place_from_tracker(tracker)
-        code: Optional[str] = match.exact
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        match = place_from_tracker(tracker, asked=intent == "inform_place")
+        code: Optional[str] = match.exact
         if code is None and not match.candidates:
             known = tracker.get_slot("municipality_code") or page_municipality(tracker)
             if intent == "ask_contact" and known in places.municipalities():
@@ -141,6 +142,15 @@ class ActionLocalContact(Action):
         if not text or text.startswith("/"):
             return []
         match = places.find(text, typos=False, sounds=False)
-        if match.exact is None:
+        code = match.exact
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if code is None and intent in WHO_TO_CALL and not tracker.get_slot("municipality_code"):
+            # On a municipality's page, "I want out, who helps me?" is about that municipality.
+            code = page_municipality(tracker)
+        if code is None:
             return []
-        return answer_for_place(dispatcher, language(tracker), match.exact)
+        return answer_for_place(dispatcher, language(tracker), code)
+
+
+# The questions whose answer is "call them": on a municipality's page, they get its contacts.
+WHO_TO_CALL = {"leave_crime", "relative_wants_out", "worried_child"}

@@ -70,9 +70,10 @@ def index() -> PlaceFinder:
     return finder()
 
 
-def find(text: str, typos: bool = True, sounds: bool = True) -> Match:
-    """Where `text` points. Never guesses silently: anything but one sure hit is a question."""
-    found = finder().find(text, typos=typos, sounds=sounds)
+def find(text: str, typos: bool = True, sounds: bool = True, asked: bool = False) -> Match:
+    """Where `text` points. Never guesses silently: anything but one sure hit is a question.
+    `asked`: the text answers "which municipality?" ("vi bor i Handen" is Haninge's Handen)."""
+    found = finder().find(text, typos=typos, sounds=sounds, asked=asked)
     codes = _codes()
     candidates = [codes[option.municipality] for option in found.options]
     labels = {codes[option.municipality]: option.label for option in found.options}

@@ -312,6 +312,42 @@ def test_form_asks_again_on_an_unknown_answer(tracker_from, domain):
     assert "Please pick one of the options" in dispatcher.messages[0]["text"]
 
 
+@pytest.mark.parametrize(
+    ("slot", "text", "intent", "expected"),
+    [
+        ("concern", "قلقانة على ابني", "worried_child", "worried_about_child"),
+        ("concern", "vill sluta med brott", "leave_crime", "leaving_crime"),
+        ("role", "annesiyim, oğlum için yazıyorum", "worried_child", "relative"),
+        ("role", "ገበን ክገድፍ እደሊ", "leave_crime", "self"),
+    ],
+)
+def test_a_typed_answer_no_keyword_matched_is_read_by_its_intent(
+    tracker_from, domain, slot, text, intent, expected
+):
+    """Issue 14: in every language, what people type for an option is accepted."""
+    tracker = tracker_from("in_form", text=text, intent=intent, slots={"requested_slot": slot})
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(getattr(ValidateContactForm(), f"extract_{slot}")(dispatcher, tracker, domain))
+    assert result == {slot: expected} and dispatcher.messages == []
+
+
+def test_an_unsure_intent_does_not_answer_for_the_person(tracker_from, domain):
+    tracker = tracker_from("in_form", text="hmm kanske", slots={"requested_slot": "concern"})
+    tracker.latest_message["intent"] = {"name": "leave_crime", "confidence": 0.3}
+    result = asyncio.run(
+        ValidateContactForm().extract_concern(CollectingDispatcher(), tracker, domain)
+    )
+    assert result == {"concern": None}
+
+
+def test_on_a_municipality_page_wanting_out_gets_that_municipalitys_contacts(tracker_from, domain):
+    tracker = tracker_from("start", text="jag vill hoppa av, vem hjälper mig", intent="leave_crime",
+                           slots={"language": "sv"},
+                           metadata={"language": "sv", "municipality": "0117"})  # fmt: skip
+    messages, events = run(ActionLocalContact(), tracker, domain)
+    assert "0854081180" in digits(texts(messages)) and slots(events) == {"municipality_code": "0117"}
+
+
 def test_phone_is_asked_only_when_chosen(tracker_from, domain):
     form = ValidateContactForm()
     names = domain["forms"]["contact_form"]["required_slots"]

@@ -44,3 +44,11 @@ def test_a_place_inside_a_sentence_is_an_answer(finder, text, code):
 def test_ordinary_words_that_are_also_place_names_are_not_places_in_a_sentence(finder, text):
     places, _ = finder
     assert places.find(text).sure is None
+
+
+def test_asked_where_a_common_word_with_only_filler_around_it_is_the_place(finder):
+    places, codes = finder
+    found = places.find("vi bor i handen", asked=True)
+    assert found.sure and codes[found.sure.municipality] == "0136"  # Handen, Haninge
+    assert places.find("vi bor i handen").sure is None  # not asked: "kniv i handen"
+    assert places.find("vet inte, bara säg numret", asked=True).sure is None

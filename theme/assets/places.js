@@ -155,7 +155,7 @@
   PlaceFinder.prototype.find = function (text, settings) {
     settings = settings || {};
     var typos = settings.typos !== false, sounds = settings.sounds !== false;
-    var limit = settings.limit || 4;
+    var limit = settings.limit || 4, asked = settings.asked === true;
     var normalised = norm(text);
     var found = this.findPostal(normalised, limit);
     if (found) return found;
@@ -164,7 +164,7 @@
     var whole = tokens.filter(function (t) {
       return t !== "kommun" && t !== "kommunen" && t !== "municipality";
     }).join(" ");
-    found = this.findExact(tokens, whole, limit);
+    found = this.findExact(tokens, whole, limit, asked);
     if (found || !typos) return found || { sure: null, options: [] };
     return this.findClose(tokens, sounds, limit);
   };
@@ -198,10 +198,14 @@
     return null;
   };
 
-  PlaceFinder.prototype.findExact = function (tokens, whole, limit) {
+  // `asked`: the text answers "where?" ("vi bor i Handen").
+  PlaceFinder.prototype.findExact = function (tokens, whole, limit, asked) {
     var self = this, hits = [];
+    var content = tokens.filter(function (t) { return !self.filler.has(t); }).join(" ");
     grams(tokens, LONGEST_NAME).forEach(function (g, order) {
-      if (g.gram !== whole && (self.common.has(g.gram) || chars(g.gram).length < 4)) return;
+      // Asked "where?", a common word that is all the answer says besides filler is the name.
+      var common = self.common.has(g.gram) && !(asked && content === g.gram);
+      if (g.gram !== whole && (common || chars(g.gram).length < 4)) return;
       (self.keys.get(g.gram) || self.caseEnding(g.gram)).forEach(function (e) {
         hits.push([e[0], order, e[1], e[2], g.gram]);
       });
