@@ -39,7 +39,11 @@ SKIP = "-"  # the message slot's value when the person skipped it
 KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
     "role": {
         "self": ("mig", "mej", "sjalv", "jag sjalv", "me", "myself", "moi", "moi meme", "yo mismo",
-                 "kendim", "kendimle", "aniga", "nafsad", "نفسي", "خودم", "خۆم", "ባዕለይ"),
+                 "kendim", "kendimle", "aniga", "nafsad", "نفسي", "خودم", "خۆم", "ባዕለይ",
+                 # "it is about me", as people type it
+                 "yo", "para mi", "sobre mi", "about me", "for me", "pour moi", "c est moi",
+                 "benim icin", "kendim icin", "naftayda", "يخصني", "لنفسي", "عن نفسي", "خودمه",
+                 "برای خودم", "خۆمە", "بۆ خۆم", "ርእሰይ", "ብዛዕባ ርእሰይ"),
         "relative": ("mamma", "pappa", "foralder", "anhorig", "van", "kompis", "syster", "bror",
                      "parent", "mother", "father", "mum", "mom", "dad", "friend", "relative",
                      "sister", "brother", "mere", "pere", "madre", "padre", "amigo", "ami",

@@ -136,6 +136,9 @@ class ValidateContactForm(FormValidationAction):
         if not _requested(tracker, "municipality_code"):
             return {}
         lang = language(tracker)
+        offered = _offered_place(tracker)
+        if offered:
+            return {"municipality_code": offered, "place_candidates": None}
         match = place_from_tracker(tracker)
         if match.exact:
             return {"municipality_code": match.exact, "place_candidates": None}
@@ -190,7 +193,8 @@ class ActionAskMunicipalityCode(Action):
             else:
                 text = t(lang, "action.place_choose")
             dispatcher.utter_message(text=text, buttons=choose_buttons(lang, candidates))
-            return [SlotSet("place_candidates", None)]
+            # One place offered ("Menar du Kiruna?"): a typed yes takes it (_offered_place).
+            return [SlotSet("place_candidates", candidates if len(candidates) == 1 else None)]
         dispatcher.utter_message(response="utter_ask_municipality_code")
         return []
 
@@ -280,6 +284,18 @@ def _choice_from_intent(slot: str, tracker: Tracker) -> Optional[str]:
     if float(intent.get("confidence") or 0.0) < SURE_INTENT:
         return None
     return INTENT_ANSWERS.get(slot, {}).get(intent.get("name") or "")
+
+
+def _offered_place(tracker: Tracker) -> Optional[str]:
+    """A yes to "Menar du Kiruna?": the one place the form offered, or the page's."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    if intent != "affirm":
+        return None
+    offered = [c for c in tracker.get_slot("place_candidates") or []
+               if c in places.municipalities()]  # fmt: skip
+    if len(offered) == 1:
+        return offered[0]
+    return page_municipality(tracker)
 
 
 def _typed(tracker: Tracker) -> bool:

@@ -92,9 +92,10 @@ class ActionFindMunicipality(Action):
         code: Optional[str] = match.exact
         if code is None and not match.candidates:
             known = tracker.get_slot("municipality_code") or page_municipality(tracker)
-            if intent == "ask_contact" and known in places.municipalities():
+            wants_number = intent in ("ask_contact", "affirm")  # yes to "shall I find it?"
+            if wants_number and known in places.municipalities():
                 code = known
-            elif intent == "ask_contact":
+            elif wants_number:
                 dispatcher.utter_message(response="utter_ask_place")
                 return []
             else:
