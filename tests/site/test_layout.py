@@ -85,3 +85,22 @@ def test_nothing_is_wider_than_a_320_px_screen(browser, site_url, lang):
             too_wide[path] = widths
     context.close()
     assert not too_wide, f"wider than 320 px in {lang} (html, body): {too_wide}"
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "ti"])
+@pytest.mark.parametrize("slug", ["haninge", "goteborg"])
+def test_the_local_number_is_the_biggest_tap_target(browser, site_url, lang, slug):
+    """Issue 15: the local number was smaller than the 112 and 114 14 cards."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{site_url}{_prefix(lang)}/kommun/{slug}/")
+    areas = page.evaluate("""() => [...document.querySelectorAll('main a[href^="tel:"]')]
+      .map(a => { const r = a.getBoundingClientRect();
+                  return [a.matches('.vu-contact .vu-tel'), r.width * r.height, r.height]; })""")
+    context.close()
+    local = [area for is_local, area, _ in areas if is_local]
+    others = [area for is_local, area, _ in areas if not is_local]  # 112, 114 14, in text too
+    assert local and others
+    assert min(local) >= max(others) * 0.9, (local, others)  # as big as the biggest national
+    assert all(height >= 44 for is_local, _, height in areas if is_local)  # a thumb's width
