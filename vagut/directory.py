@@ -125,22 +125,33 @@ def _read(path: Path, model: type[BaseModel]) -> BaseModel:
         raise DataError(f"{path.name}: {error}") from None
 
 
+def _numbers(phone: str | None) -> dict:
+    """A number as written, as shown the Swedish way, and as dialled."""
+    return {
+        "phone": phone,
+        "phone_display": phones.display(phone) if phone else None,
+        "tel": phones.tel_uri(phone) if phone else None,
+    }
+
+
+def _source(source: Source) -> dict:
+    return {
+        "url": str(source.url),
+        "title": source.title,
+        "date": str(source.date),
+        "read": source.read.isoformat() if source.read else None,
+    }
+
+
 def _contact(contact: Contact, shared_by: tuple[str, ...] = ()) -> dict:
     stale_from = contact.source.last_day + STALE_AFTER + dt.timedelta(days=1)
     return {
         "serves": str(contact.serves),
         "label": contact.label,
-        "phone": contact.phone,
-        "phone_display": phones.display(contact.phone) if contact.phone else None,
-        "tel": phones.tel_uri(contact.phone) if contact.phone else None,
+        **_numbers(contact.phone),
         "email": str(contact.email) if contact.email else None,
         "hours": contact.hours,
-        "source": {
-            "url": str(contact.source.url),
-            "title": contact.source.title,
-            "date": str(contact.source.date),
-            "read": contact.source.read.isoformat() if contact.source.read else None,
-        },
+        "source": _source(contact.source),
         "stale_from": stale_from.isoformat(),
         "shared_by": list(shared_by),
     }
@@ -166,16 +177,10 @@ def _municipality(municipality: Municipality, shared: list[SharedService]) -> di
 
 
 def _national(national: National) -> list[dict]:
-    lines = []
-    for line in national.lines:
-        contact = _contact(Contact(serves="leaving_crime", phone=line.phone, source=line.source))
-        lines.append(
-            {
-                "key": line.key,
-                **{k: contact[k] for k in ("phone", "phone_display", "tel", "source")},
-            }
-        )
-    return lines
+    return [
+        {"key": line.key, **_numbers(line.phone), "source": _source(line.source)}
+        for line in national.lines
+    ]
 
 
 def _postal_rows(path: Path) -> list[tuple[str, str, str]]:

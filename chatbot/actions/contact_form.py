@@ -112,7 +112,7 @@ class ValidateContactForm(FormValidationAction):
         if picked not in allowed:
             text = _text(tracker)
             picked = None if text.startswith("/") else match_choice(slot, text, choice_titles(slot))
-        if picked is None and not _text(tracker).startswith("/"):
+        if picked is None and _typed(tracker):
             picked = _choice_from_intent(slot, tracker)
         if picked is None:
             dispatcher.utter_message(text=not_an_answer(language(tracker), "action.invalid_choice"))

@@ -65,11 +65,6 @@ def has_local_coordinator(code: str) -> bool:
     return bool(municipality and municipality.local_coordinator)
 
 
-def index() -> PlaceFinder:
-    """Load the data once, at startup."""
-    return finder()
-
-
 def find(text: str, typos: bool = True, sounds: bool = True, asked: bool = False) -> Match:
     """Where `text` points. Never guesses silently: anything but one sure hit is a question.
     `asked`: the text answers "which municipality?" ("vi bor i Handen" is Haninge's Handen)."""

@@ -28,7 +28,7 @@ class PlaceOverride(StatelessComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        places.index()  # load the municipality data once, at startup
+        places.finder()  # load the municipality data once, at startup
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -92,6 +92,15 @@ def in_form(model, asked="municipality_code"):
                     ActionExecuted("action_listen"))
 
 
+def at_summary(model):
+    """A conversation whose form is done and whose summary asks "send it?"."""
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+
+    return Conversation(model).bot(*[SlotSet(k, v) for k, v in FORM_ANSWERS.items()],
+                                   ActionExecuted("action_contact_summary"),
+                                   ActionExecuted("action_listen"))
+
+
 def test_without_the_danger_policy_the_form_would_take_a_danger_message(model):
     rule_policy_only = ([model[0][0]], model[1])
     chat = in_form(rule_policy_only).user("han har en pistol", "danger")
@@ -158,11 +167,7 @@ def test_danger_while_checking_back_pauses_it(model):
 
 
 def test_danger_at_the_summary_goes_back_to_the_summary(model):
-    from rasa.shared.core.events import ActionExecuted, SlotSet
-
-    chat = Conversation(model).bot(*[SlotSet(k, v) for k, v in FORM_ANSWERS.items()],
-                                   ActionExecuted("action_contact_summary"),
-                                   ActionExecuted("action_listen"))
+    chat = at_summary(model)
     chat.user("han har en kniv", "danger")
     assert chat.run() == "utter_danger"
     assert chat.run() == "utter_danger_resume"
@@ -179,11 +184,7 @@ def test_danger_at_the_summary_goes_back_to_the_summary(model):
 def test_a_typed_message_at_the_summary_that_is_no_answer_gets_112_and_the_question(
     model, text, intent
 ):
-    from rasa.shared.core.events import ActionExecuted, SlotSet
-
-    chat = Conversation(model).bot(*[SlotSet(k, v) for k, v in FORM_ANSWERS.items()],
-                                   ActionExecuted("action_contact_summary"),
-                                   ActionExecuted("action_listen"))
+    chat = at_summary(model)
     chat.user(text, intent)
     assert chat.run() == "utter_summary_again"
     assert chat.run() == "action_listen"
@@ -192,11 +193,7 @@ def test_a_typed_message_at_the_summary_that_is_no_answer_gets_112_and_the_quest
 
 
 def test_the_buttons_at_the_summary_are_answered_as_usual(model):
-    from rasa.shared.core.events import ActionExecuted, SlotSet
-
-    chat = Conversation(model).bot(*[SlotSet(k, v) for k, v in FORM_ANSWERS.items()],
-                                   ActionExecuted("action_contact_summary"),
-                                   ActionExecuted("action_listen"))
+    chat = at_summary(model)
     chat.user("/affirm", "affirm")
     assert chat.run() == "action_submit_intake"
 
