@@ -14,10 +14,13 @@ from actions.common import language, not_an_answer
 from actions.i18n import t
 
 _CODE = re.compile(r"(?<!\d)((?:\d[\s-]?){15}\d)(?!\d)")
+_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def find_receipt_code(text: str) -> Optional[str]:
-    found = _CODE.search(text or "")
+    """The 16 digits of a receipt code in `text` (spaces, dashes, Arabic-Indic or Persian
+    digits allowed), in Western digits, or None."""
+    found = _CODE.search((text or "").translate(_WESTERN))
     return re.sub(r"\D", "", found.group(1)) if found else None
 
 

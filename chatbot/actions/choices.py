@@ -4,6 +4,7 @@ the button texts (translation keys) and the words people type instead of pressin
 Shared by the actions and by scripts/generate_responses.py (the buttons in domain/responses.yml).
 """
 
+import functools
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -35,93 +36,214 @@ CHOICES: Dict[str, List[Tuple[str, str]]] = {
 
 SKIP = "-"  # the message slot's value when the person skipped it
 
-# What people type instead of pressing a button (folded: no å/ä/ö, lower case), any language.
+# What people type instead of pressing a button, any language. Compared folded (`_fold`: lower
+# case, no diacritics, one form per Arabic-script letter, Western digits). A Latin keyword of four
+# letters or more also matches the start of a word ("annesi" in "annesiyim", "llam" in
+# "llamame"); an Arabic-script or Ge'ez one of three letters or more matches inside a word, since
+# words take prefixes and suffixes there ("دوست" in "دوستشم", "اتصل" in "اتصلوا"). Several words
+# match as a phrase. The option with the most keywords wins; a tie is not an answer.
 KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
     "role": {
-        "self": ("mig", "mej", "sjalv", "jag sjalv", "me", "myself", "moi", "moi meme", "yo mismo",
-                 "kendim", "kendimle", "aniga", "nafsad", "نفسي", "خودم", "خۆم", "ባዕለይ",
-                 # "it is about me", as people type it
-                 "yo", "para mi", "sobre mi", "about me", "for me", "pour moi", "c est moi",
-                 "benim icin", "kendim icin", "naftayda", "يخصني", "لنفسي", "عن نفسي", "خودمه",
-                 "برای خودم", "خۆمە", "بۆ خۆم", "ርእሰይ", "ብዛዕባ ርእሰይ"),
-        "relative": ("mamma", "pappa", "foralder", "anhorig", "van", "kompis", "syster", "bror",
-                     "parent", "mother", "father", "mum", "mom", "dad", "friend", "relative",
-                     "sister", "brother", "mere", "pere", "madre", "padre", "amigo", "ami",
-                     "annem", "babam", "anne", "baba", "annesi", "babasi", "hooyo", "hooyadiis",
-                     "aabe", "aabihiis", "walaal", "ام", "أم", "امه", "أمه", "اب", "أب", "ابوه",
-                     "أبوه", "والدته", "والده", "اخته", "أخته", "اخوه", "أخوه", "مادر", "مادرش",
-                     "پدر", "پدرش", "دایک", "دایکی", "باوک", "باوکی", "ኣደ", "ኣዲኡ", "ኣቦ", "ኣቡኡ",
-                     "his mother", "her mother", "mamman", "pappan",
-                     # Aunts, uncles, cousins, grandparents, siblings, neighbours (issue 14:
-                     # "soy la tía de un chico de 17" was refused again and again).
-                     "moster", "faster", "morbror", "farbror", "kusin", "mormor", "farmor",
-                     "morfar", "farfar", "slakting", "granne", "aunt", "uncle", "cousin",
-                     "grandmother", "grandma", "grandfather", "grandpa", "neighbour", "neighbor",
-                     "tia", "tio", "prima", "primo", "abuela", "abuelo", "vecina", "vecino",
-                     "hermana", "hermano", "tante", "oncle", "cousine", "grand mere",
-                     "grand pere", "voisin", "voisine", "soeur", "frere", "teyze", "hala", "amca",
-                     "dayi", "kuzen", "anneanne", "babaanne", "dede", "komsu", "abla", "abi", "kardes", "kardesi",
-                     "teyzesi", "teyzesiyim", "halasi", "halasiyim", "amcasi", "amcasiyim",
-                     "dayisi", "dayisiyim", "komsusu", "komsusuyum", "ablasi", "ablasiyim",
-                     "abisi", "abisiyim",
-                     "eedo", "adeer", "abti", "habaryar", "ayeeyo", "awoowe", "deris",
-                     "عمة", "عمته", "خالة", "خالته", "عمه", "خاله", "جدة", "جدته", "جده", "جار",
-                     "جارة", "جارتي", "جاري", "عمو", "دایی", "مادربزرگ", "پدربزرگ", "همسایه",
-                     "خواهر", "برادر", "خوشک", "برا", "دراوسێ", "ሓብቲ", "ሓው", "ጎረቤት"),
-        "professional": ("larare", "kurator", "socialsekreterare", "jobbar", "arbetar", "yrke",
-                         "teacher", "social worker", "work", "professeur", "travail",
-                         "profesor", "trabajo", "ogretmen", "calisiyorum", "macalin", "shaqo"),
+        "self": ("mig", "mej", "sjalv", "jag sjalv", "om mig", "det ar jag", "mitt eget",
+                 "me", "myself", "about me", "for me", "its me", "my own",
+                 "moi", "moi meme", "pour moi", "c est moi", "ca me concerne",
+                 "yo mismo", "yo misma", "para mi", "sobre mi", "se trata de mi",
+                 "kendim", "kendimle", "benim icin", "kendim icin", "benimle", "bana",
+                 "aniga", "nafsad", "naftayda", "khusaysaa", "i khusaysaa",
+                 "نفسي", "يخصني", "لنفسي", "عن نفسي", "عني",
+                 "خودم", "برای خودم", "خۆم", "بۆ خۆم",
+                 "ባዕለይ", "ርእሰይ", "ብዛዕባ ርእሰይ", "ብዛዕባይ", "ብዛዕባኻይ", "ናተይ"),
+        "relative": (
+            # sv
+            "mamma", "pappa", "foralder", "anhorig", "van", "vannina", "kompis", "syster", "bror",
+            "brorsa", "syrra", "son", "sonen", "dotter", "barn", "mitt barn", "min son",
+            "min dotter", "kille", "tjej", "flickvan", "pojkvan", "sambo", "fru", "make", "maka",
+            "familj", "moster", "faster", "morbror", "farbror", "kusin", "mormor", "farmor",
+            "morfar", "farfar", "slakting", "granne", "mamman", "pappan",
+            # en
+            "parent", "mother", "father", "mum", "mom", "dad", "friend", "relative", "sister",
+            "brother", "daughter", "my son", "my daughter", "my child", "girlfriend",
+            "boyfriend", "wife", "husband", "partner", "family", "aunt", "uncle", "cousin",
+            "grandmother", "grandma", "grandfather", "grandpa", "neighbour", "neighbor",
+            # fr, es
+            "mere", "pere", "maman", "papa", "ami", "amie", "copain", "copine", "proche",
+            "frere", "soeur", "fils", "fille", "femme", "mari", "tante", "oncle", "cousine",
+            "grand mere", "grand pere", "voisin", "voisine", "famille",
+            "madre", "padre", "mama", "amigo", "amiga", "familiar", "hermano", "hermana", "hijo",
+            "hija", "novia", "novio", "esposa", "esposo", "pareja", "tia", "tio", "prima",
+            "primo", "abuela", "abuelo", "vecina", "vecino",
+            # tr
+            "annem", "babam", "anne", "baba", "annesi", "babasi", "oglum", "kizim", "arkadas",
+            "akraba", "yakini", "sevgili", "nisanli", "esi", "esiyim", "kocasi", "karisi",
+            "teyze", "hala", "amca", "dayi", "kuzen", "anneanne", "babaanne", "dede", "komsu",
+            "abla", "abi", "kardes",
+            # so
+            "hooyo", "hooyadiis", "aabe", "aabihiis", "walaal", "saaxiib", "qaraabo", "wiilkayga",
+            "gabadhayda", "ninkayga", "naagtayda", "eedo", "eeddo", "adeer", "abti", "habaryar",
+            "ayeeyo", "awoowe", "deris",
+            # ar
+            "ام", "اب", "امه", "ابوه", "والدته", "والده", "امي", "ابوي", "ابني", "بنتي", "ولدي",
+            "اخته", "اخوه", "اخي", "اخوي", "اختي", "صديق", "صاحب", "رفيق", "زوجي", "زوجتي",
+            "جوزي", "مرتي", "خطيب", "عمة", "عمته", "خالة", "خالته", "عمه", "خاله", "جدة", "جدته",
+            "جده", "جار", "جارة", "عمو", "قريب",
+            # fa
+            "مادر", "پدر", "مامان", "بابا", "پسرم", "دخترم", "دوست", "رفیق", "خواهر", "برادر",
+            "داداش", "ابجی", "شوهر", "همسر", "نامزد", "خاله", "عمه", "دایی", "مادربزرگ",
+            "پدربزرگ", "همسایه", "فامیل", "خویشاوند",
+            # ku
+            "دایک", "باوک", "کوڕەکەم", "کچەکەم", "برا", "خوشک", "هاوڕێ", "خزم", "مێرد",
+            "هاوسەر", "دراوسێ",
+            # ti
+            "ኣደ", "ኣደኡ", "ኣዲኡ", "ኣቦ", "ኣቡኡ", "ወደይ", "ጓለይ", "ሓብቲ", "ሓፍተይ", "ሓው", "ሓወይ",
+            "ዓርኪ", "ዓርኩ", "ዓርካ", "ዓርከይ", "ቤተሰብ", "ሰበይተይ", "ሰብኣየይ", "ጎረቤት",
+        ),
+        "professional": (
+            "larare", "kurator", "socialsekreterare", "fritidsledare", "jobbar", "arbetar",
+            "yrke", "skola", "faltare",
+            "teacher", "social worker", "youth worker", "counsellor", "counselor", "coach",
+            "school", "work", "i work",
+            "professeur", "prof", "enseignant", "educateur", "educatrice", "travail",
+            "travaille", "assistante sociale", "assistant social", "animateur", "ecole",
+            "profesor", "profesora", "educador", "educadora", "trabajo", "trabajador",
+            "trabajadora", "colegio", "escuela", "orientador",
+            "ogretmen", "calisiyorum", "calisan", "sosyal hizmet", "okul",
+            "macalin", "macallin", "shaqo", "shaqeeya", "dugsi", "iskuul",
+            "مدرس", "معلم", "اشتغل", "اعمل", "موظف", "اخصائي", "مدرسة", "شغلي",
+            "مددکار", "کار میکنم", "کار می کنم", "مدرسه", "مشاور",
+            "مامۆستا", "کار دەکەم", "قوتابخانە",
+            "መምህር", "እሰርሕ", "ቤት ትምህርቲ", "ሰራሕተኛ",
+        ),
     },
     "concern": {
-        "leaving_crime": ("lamna", "hoppa av", "avhopp", "ut ur", "leave", "quit", "get out",
-                          "quitter", "dejar", "salir", "birak", "ka bax", "ترك", "ترک", "جێهێشتن"),
-        "worried_about_child": ("barn", "son", "dotter", "tonaring", "child", "kid", "teen",
-                                "enfant", "fils", "fille", "hijo", "hija", "cocuk", "ogul", "kiz",
-                                "ilmo", "wiil", "gabadh", "طفل", "ابن", "بنت", "فرزند", "بچه",
-                                "منداڵ", "ቆልዓ", "ውላድ"),
-        "under_threat": ("hot", "hotad", "hotar", "threat", "threatened", "menace", "amenaza",
-                         "amenazado", "tehdit", "hanjab", "تهديد", "تهدید", "هەڕەشە", "ፍርሒ"),
-        "other": ("annat", "nagot annat", "other", "else", "autre", "otra", "otro", "baska",
-                  "kale", "آخر", "دیگر", "تر", "ካልእ"),
+        "leaving_crime": ("lamna", "sluta", "hoppa av", "avhopp", "ut ur", "kriminal", "brott",
+                          "leave", "quit", "get out", "crime", "criminal",
+                          "quitter", "sortir", "arreter", "delinquance",
+                          "dejar", "salir", "crimen", "delito",
+                          "birak", "cikmak", "suc", "suctan",
+                          "ka bax", "ka baxo", "dambi",
+                          "ترك", "اطلع", "يطلع", "جريمه", "اجرام",
+                          "ترک", "جرم", "بیرون",
+                          "جێهێشتن", "وازهێنان", "تاوان",
+                          "ምግዳፍ", "ክገድፍ", "ክወጽእ", "ገበን"),
+        "worried_about_child": ("barn", "son", "dotter", "tonaring", "orolig", "ung",
+                                "child", "kid", "teen", "worried", "worry",
+                                "enfant", "fils", "fille", "jeune", "inquiet", "inquiete",
+                                "hijo", "hija", "joven", "nino", "preocupad",
+                                "cocuk", "ogul", "oglum", "kizim", "genc", "endise",
+                                "ilmo", "wiil", "gabadh", "walwal",
+                                "طفل", "ابن", "ابني", "بنت", "ولد", "قلق",
+                                "فرزند", "بچه", "پسر", "دختر", "نگران",
+                                "منداڵ", "کوڕ", "کچ", "نیگەران",
+                                "ቆልዓ", "ቖልዓ", "ውላድ", "ወደይ", "ጓለይ", "ጨነቕ"),
+        "under_threat": ("hot", "hotad", "hotar", "hotade", "threat", "threatened",
+                         "menace", "menacee", "amenaza", "amenazado", "amenazada", "tehdit",
+                         "hanjab", "تهديد", "مهدد", "تهدید", "هەڕەشە", "ፍርሒ", "ፈራርሕ"),
+        "other": ("annat", "nagot annat", "other", "something else", "else", "autre",
+                  "autre chose", "otra", "otro", "otra cosa", "baska", "kale", "wax kale",
+                  "اخر", "ثاني", "شي ثاني", "دیگه", "دیگر", "تر", "شتێکی تر", "ካልእ"),
     },
     "age_group": {
-        "under_18": ("under 18", "barn", "ung", "tonaring", "minor", "child", "teen", "mineur",
-                     "menor", "cocuk", "ka yar"),
-        "adult": ("vuxen", "over 18", "adult", "grown", "adulte", "adulto", "yetiskin",
-                  "qof weyn"),
-        "unknown": ("vet inte", "vet ej", "osaker", "dont know", "don't know", "not sure",
-                    "je ne sais pas", "no se", "bilmiyorum", "ma garanayo", "لا أعرف", "نمی‌دانم",
-                    "نمیدانم", "نازانم", "ኣይፈልጥን"),
+        "under_18": ("under 18", "minderarig", "barn", "ung", "tonaring", "minor", "child",
+                     "kid", "teen", "mineur", "menor", "cocuk", "ka yar"),
+        "adult": ("vuxen", "over 18", "adult", "grown", "adulte", "majeur", "adulto",
+                  "mayor de edad", "yetiskin", "qof weyn", "ka weyn"),
+        "unknown": ("vet inte", "vet ej", "vet int", "ingen aning", "osaker",
+                    "dont know", "don t know", "no idea", "not sure",
+                    "je ne sais pas", "je sais pas", "sais pas", "no se", "no lo se", "ni idea",
+                    "bilmiyorum", "bilmem", "ma garanayo", "ma aqaan", "lama garanayo",
+                    "لا اعرف", "ما اعرف", "ما بعرف", "مابعرف", "معرفش", "ما ادري", "مدري",
+                    "نمیدانم", "نمیدونم", "نمی دانم", "نمی دونم", "نازانم", "ኣይፈልጥን"),
     },
     "contact_method": {
-        "receipt_code": ("kod", "kvitto", "kvittokod", "kvittokoden", "koden", "kvittokod tack",
-                         "anonymt", "anonym", "code", "receipt", "anonymous", "codigo",
-                         "anonimo", "kod", "makbuz", "koodh", "رمز", "کد", "کۆد", "ኮድ"),
-        "phone": ("ring", "telefon", "phone", "call", "appel", "appelez", "llam", "telefono",
-                  "ara", "wac", "اتصل", "هاتف", "تماس", "تلفن", "تەلەفۆن", "ደውል"),
+        "receipt_code": ("kod", "kvitto", "kvittokod", "anonym", "anonymt", "code", "receipt",
+                         "anonymous", "codigo", "anonimo", "recu", "anonyme", "makbuz", "anonim",
+                         "koodh", "rasiid", "رمز", "ایصال", "کد", "رسید", "کۆد", "پسوڵە", "ኮድ",
+                         "ቅብሊት"),
+        "phone": ("ring", "ringa", "telefon", "phone", "call", "appel", "appelez", "llam",
+                  "telefono", "numero", "ara", "arayin", "arasin", "wac", "soo wac", "اتصل",
+                  "هاتف", "تلفون", "تليفون", "كلمني", "تماس", "تلفن", "زنگ", "تەلەفۆن",
+                  "پەیوەندی", "ደውል", "ስልኪ"),
     },
 }
 
+# A number said to be below or above: "ka yar 18", "زیر ۱۸", "moins de 18" (18 itself then
+# is under 18, as the button "Under 18" means the age below it).
+UNDER = ("under", "yngre", "less", "below", "moins", "menos", "alti", "altinda", "ka yar",
+         "اقل", "تحت", "زیر", "کمتر", "خوار", "ትሕቲ")
+
 _NUMBER = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
-# "Ring inte, han hör" (don't call, he hears) must never be read as "call me": a typed answer to
-# how to be answered that says no is not taken as an option, and the question is asked again
-# (112 first). Only there: "vet inte" (don't know) is an answer to the age question.
+# "Ring inte, han hör" (don't call, he hears) must never be read as "call me": a way of being
+# answered said with a negation next to it does not count; "ring inte, jag vill ha kod" is the
+# code. Only there: "vet inte" (don't know) is an answer to the age question.
 NEGATIONS = {"inte", "ej", "not", "dont", "don", "never", "no", "ne", "pas", "nunca", "ma", "ha",
-             "yok", "etme", "lutfen", "aramayin", "aramayın", "لا", "ما", "مو", "مش", "نه", "نکن",
-             "مەکە", "مەکەن", "ኣይ", "ኣይትደውሉ", "ኣይትደውል"}
+             "yok", "etme", "aramayin", "arama", "لا", "ما", "مو", "مش", "نه", "نكن", "نزنيد",
+             "نزن", "نگيريد", "مهكه", "مهكهن", "ኣይ", "ኣይትደውሉ", "ኣይትደውሉለይ"}
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Arabic, Persian and Sorani keyboards write some letters differently; so does Turkish.
+_ARABIC_LETTERS = str.maketrans({
+    "ی": "ي", "ى": "ي", "ێ": "ي", "ئ": "ي", "ک": "ك", "ە": "ه", "ة": "ه", "ۆ": "و", "ؤ": "و",
+    "ڵ": "ل", "ڕ": "ر", "ھ": "ه", "ۀ": "ه", "\u200c": " ", "\u0640": None,
+    "ı": "i",  # Turkish dotless i, which has no decomposition
+})
+_SCRIPT = re.compile(r"[\u0600-\u06FF\u1200-\u139F]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold_answer(text: str) -> str:
+    """Lower case, no diacritics or punctuation, one form per Arabic-script letter, Western
+    digits: how typed answers are compared with buttons and keywords."""
+    folded = fold(text.translate(_DIGITS).translate(_ARABIC_LETTERS))
+    return " ".join(_WORD.findall(folded))
+
+
+_fold = fold_answer
+
+
+_FOLDED_NEGATIONS = {_fold(word) for word in NEGATIONS}
+
+
+def _word_matches(keyword: str, word: str) -> bool:
+    if word == keyword:
+        return True
+    if _SCRIPT.search(keyword):
+        return len(keyword) >= 3 and keyword in word
+    return len(keyword) >= 4 and word.startswith(keyword)
+
+
+def _positions(keyword: str, words: List[str]) -> List[int]:
+    """Where `keyword` (folded; several words are a phrase) occurs in `words`."""
+    parts = keyword.split()
+    n = len(parts)
+    if n == 1:
+        return [i for i, word in enumerate(words) if _word_matches(keyword, word)]
+    return [i for i in range(len(words) - n + 1)
+            if words[i : i + n - 1] == parts[:-1] and _word_matches(parts[-1], words[i + n - 1])]
+
+
+def _negated(words: List[str], at: int) -> bool:
+    """A negation among the three words before or the two after, or in the word itself
+    (Tigrinya ኣይ-, Turkish -may-: "ኣይትደውሉለይ", "aramayin")."""
+    near = words[max(0, at - 3) : at] + words[at + 1 : at + 3]
+    return bool(_FOLDED_NEGATIONS.intersection(near)) or words[at].startswith("ኣይ") or "aramay" in words[at]
+
+
+@functools.lru_cache(maxsize=None)
+def _folded_keywords(slot: str) -> Dict[str, Tuple[str, ...]]:
+    return {value: tuple(_fold(k) for k in keywords)
+            for value, keywords in KEYWORDS[slot].items()}  # fmt: skip
 
 
 def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional[str]:
     """The value `text` stands for, or None. `titles`: value → its button texts in every
     language. Tries: a button's text, the option's number ("2"), an age, then keywords."""
-    folded = fold(text).strip(" .!?")
+    folded = _fold(text)
     if not folded:
         return None
     options = [value for value, _ in CHOICES[slot]]
     for value in options:
-        for title in titles.get(value, []):
-            if folded == fold(title):
-                return value
+        if any(folded == _fold(title) for title in titles.get(value, [])):
+            return value
     if folded.isdigit():
         number = int(folded)
         if slot == "age_group" and number >= 5:
@@ -129,23 +251,28 @@ def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional
         if 1 <= number <= len(options):
             return options[number - 1]
         return None
+    words = folded.split()
     if slot == "age_group":
         ages = [int(n) for n in _NUMBER.findall(folded) if 5 <= int(n) <= 110]
         if ages:
-            return "under_18" if ages[0] < 18 else "adult"
-    hits = []
-    words = set(re.findall(r"[^\W_]+", folded))
-    if slot == "contact_method" and (words & NEGATIONS or "n't" in text or "aramay" in folded):
-        return None
-    for value in options:
-        for keyword in KEYWORDS[slot].get(value, ()):
-            if (" " in keyword and keyword in folded) or keyword in words:
-                hits.append(value)
-                break
-    if len(set(hits)) == 1:
-        return hits[0]
+            under = any(_positions(_fold(word), words) for word in UNDER)
+            return "under_18" if ages[0] < 18 or (under and ages[0] == 18) else "adult"
+    scores = {}
+    for value, keywords in _folded_keywords(slot).items():
+        found = [k for k in keywords
+                 if any(not (value == "phone" and _negated(words, at))
+                        for at in _positions(k, words))]  # fmt: skip
+        if found:
+            scores[value] = len(found)
+    if scores:
+        best = max(scores.values())
+        winners = [value for value, score in scores.items() if score == best]
+        if len(winners) == 1:
+            return winners[0]
+    if slot == "contact_method" and _FOLDED_NEGATIONS.intersection(words):
+        return None  # "ring mig inte" contains "Ring mig"
     for value in options:  # a longer answer that contains a button's whole text
         for title in titles.get(value, []):
-            if len(fold(title)) >= 4 and fold(title) in folded:
+            if len(_fold(title)) >= 4 and f" {_fold(title)} " in f" {folded} ":
                 return value
     return None

@@ -116,6 +116,8 @@ class ValidateContactForm(FormValidationAction):
             picked = _choice_from_intent(slot, tracker)
         if picked is None:
             dispatcher.utter_message(text=not_an_answer(language(tracker), "action.invalid_choice"))
+        else:
+            _danger_line_before_a_sentence(dispatcher, tracker)
         return {slot: picked}
 
     async def extract_role(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -141,6 +143,7 @@ class ValidateContactForm(FormValidationAction):
             return {"municipality_code": offered, "place_candidates": None}
         match = place_from_tracker(tracker)
         if match.exact:
+            _danger_line_before_a_sentence(dispatcher, tracker)
             return {"municipality_code": match.exact, "place_candidates": None}
         if match.candidates:
             return {"municipality_code": None, "place_candidates": match.candidates}
@@ -296,6 +299,18 @@ def _offered_place(tracker: Tracker) -> Optional[str]:
     if len(offered) == 1:
         return offered[0]
     return page_municipality(tracker)
+
+
+# A typed answer longer than this many words says more than the answer: the rest may be danger
+# in words nobody listed ("16, they took him in a van an hour ago"). The answer is taken, and
+# the next question comes after the one line with 112, as everywhere a typed message could hide
+# danger. A false alarm costs that line.
+ANSWER_WORDS = 3
+
+
+def _danger_line_before_a_sentence(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    if _typed(tracker) and len(_text(tracker).split()) > ANSWER_WORDS:
+        dispatcher.utter_message(text=t(language(tracker), "action.always"))
 
 
 def _typed(tracker: Tracker) -> bool:
