@@ -6,7 +6,7 @@ override an unsure prediction. Danger always stays danger."""
 from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 import components  # noqa: F401  (sys.path)
@@ -15,6 +15,7 @@ from components.override import intent_of, set_intent
 from components.stateless import StatelessComponent
 
 KEEP = {"danger"}
+DETERMINED = {"typed_buttons", "receipt_codes"}  # the components before this one
 UNSURE_INTENTS = {"inform_place", "ask_contact", "out_of_scope", "nlu_fallback"}
 
 
@@ -36,6 +37,8 @@ class PlaceOverride(StatelessComponent):
             name, confidence = intent_of(message)
             if not text or text.startswith("/") or name in KEEP or name == "inform_place":
                 continue
+            if (message.get(INTENT) or {}).get("overridden_by") in DETERMINED:
+                continue  # a typed button or a receipt code: not a place
             if len(places.content_words(text)) > 4:
                 continue  # a place name is at most four words: not "little more than a place"
             unsure = name in UNSURE_INTENTS or confidence < float(self.config["unsure_below"])
