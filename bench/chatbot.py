@@ -359,10 +359,11 @@ CONTEXT_SETUP["place_pending"] = ["/ask_contact"]
 CONTEXT_SETUP["after_danger"] = ["/danger"]
 
 
-def bench_danger_in_context(names):
+def bench_danger_in_context(names, show=0):
     """What a person experiences: each message of the sets typed at its place in a real
     conversation (the form at that step, the summary, check-back), over the REST channel; does
-    the first reply lead with 112 (the first number in it)?"""
+    the first reply lead with 112 (the first number in it)? With `show`, the first danger
+    messages whose reply did not (reading them makes the set a development set)."""
     import re
 
     import requests
@@ -379,6 +380,7 @@ def bench_danger_in_context(names):
 
         for name in names:
             rows = []  # (language, context, labelled danger, first reply leads with 112)
+            missed = []
             for path in sorted((REPO / "bench" / "danger" / name).glob("*.yml")):
                 data = yaml.safe_load(path.read_text(encoding="utf-8"))
                 for message in data["messages"]:
@@ -387,8 +389,12 @@ def bench_danger_in_context(names):
                         say(sender, data["language"], turn)
                     replies = say(sender, data["language"], message["text"])
                     first = re.search(r"\d[\d ]*\d", (replies or [{}])[0].get("text") or "")
+                    led = bool(first) and first.group(0) == "112"
                     rows.append((data["language"], message["context"], bool(message["danger"]),
-                                 bool(first) and first.group(0) == "112"))
+                                 led))
+                    if message["danger"] and not led:
+                        missed.append(f"{data['language']} [{message['context']}] "
+                                      f"{message['text']!r} -> {(replies or [{}])[0].get('text')!r}")
             print(f"\ndanger set '{name}' over REST, each message at its place in a conversation: "
                   "first reply leads with 112 for danger messages / for the others")
             order = "sv en ar fa so ti ku tr es fr".split()
@@ -402,6 +408,8 @@ def bench_danger_in_context(names):
                 alarms = sum(r[3] for r in other)
                 print(f"  {label}: danger {led}/{len(danger)} = {led / max(1, len(danger)):.2f}; "
                       f"others {alarms}/{len(other)}")
+            for line in missed[:show]:
+                print("  missed:", line[:400])
 
 
 def _script(text):
@@ -466,8 +474,12 @@ def bench_conversations(folder, show):
                     response = session.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
                         "sender": sender, "message": turn["user"], "metadata": metadata})
                     response.raise_for_status()
-                    for problem in _turn_problems(turn.get("expect") or {}, response.json()):
+                    replies = response.json()
+                    for problem in _turn_problems(turn.get("expect") or {}, replies):
                         problems.append(f"turn {number} ({turn['user'][:40]!r}): {problem}")
+                    for reply in replies:  # as the widget does: the language the chat switched to
+                        if (reply.get("custom") or {}).get("language"):
+                            metadata["language"] = reply["custom"]["language"]
                 rows.append((data["language"], conversation["category"], not problems))
                 if problems:
                     failures.append(f"{conversation['id']} [{conversation['category']}]: "
@@ -576,7 +588,7 @@ def main():
     if args.danger_sets:
         bench_danger_sets(args.danger_sets.split(","))
     if args.danger_in_context:
-        bench_danger_in_context(args.danger_in_context.split(","))
+        bench_danger_in_context(args.danger_in_context.split(","), args.show_failures)
     if args.conversations:
         bench_conversations(args.conversations, args.show_failures)
     if not args.skip_cv:

@@ -56,9 +56,15 @@ def plainly_other(text: str, page: str, guess: str) -> bool:
     return scores.get(guess, 0) >= 3 and scores.get(page, 0) == 0
 
 
+# Arabic-Indic and Persian digits and Arabic punctuation: typed on Latin pages too (a receipt
+# code copied from an Arabic phone), they say nothing of the language.
+_NOT_LETTERS = re.compile(r"[\u0660-\u0669\u06F0-\u06F9\u060C\u061B\u061F\u066A-\u066D]")
+
+
 def detect(text: str) -> Optional[str]:
     if not text or text.startswith("/"):
         return None
+    text = _NOT_LETTERS.sub("", text)
     if _ETHIOPIC.search(text):
         return "ti"
     if _ARABIC_SCRIPT.search(text):
@@ -84,6 +90,11 @@ def detect(text: str) -> Optional[str]:
 
 
 def language_of(metadata: object, text: str) -> Optional[str]:
+    """The language to answer `text` in: one asked for by name, else the page's (the widget's:
+    it keeps the language the chat switched to) unless the text is plainly in another."""
+    asked = requested_language(text)
+    if asked:
+        return asked
     wanted = metadata.get("language") if isinstance(metadata, dict) else None
     page = known_language(wanted) if isinstance(wanted, str) else None
     guess = detect(text)
@@ -92,3 +103,43 @@ def language_of(metadata: object, text: str) -> Optional[str]:
     if guess and guess != page and plainly_other(text, page, guess):
         return guess
     return page
+
+
+# Each language's name as people write it in the ten languages (folded, for Latin script), for
+# "kan du svara på svenska?", "can you write english", "af soomaali ma ku hadli kartaa?".
+_NAMES = {
+    "sv": "svenska swedish suedois sueco isvecce iswiidhish swidish سويدي السويدية سوئدی سوێدی ስዊድንኛ",
+    "en": "engelska english anglais ingles ingilizce ingiriisi انجليزي انكليزي الانجليزية "
+    "انگلیسی ئینگلیزی ኢንግሊዝኛ እንግሊዝኛ",
+    "ar": "arabiska arabic arabe arapca carabi carabiga عربي العربية عربی عەرەبی ዓረብኛ",
+    "fa": "persiska persian farsi persan persa farsca faarisi فارسي فارسی ፋርስኛ",
+    "so": "somaliska somali soomaali somalice صومالي سومالیایی سۆمالی ሶማልኛ",
+    "ti": "tigrinja tigrinya tigrigna tigrina tigrinca ትግርኛ تغرينية تیگرینیا",
+    "ku": "kurdiska kurdish kurde kurdo kurtce kurdi kurdiga كردي الكردية کردی کوردی ኩርድኛ",
+    "tr": "turkiska turkish turc turco turkce turki turkiga تركي التركية ترکی تورکی ቱርክኛ",
+    "es": "spanska spanish espagnol espanol ispanyolca isbaanish اسباني الاسبانية اسپانیایی ስጳኛ",
+    "fr": "franska french francais frances fransizca faransiis faransii فرنسي الفرنسية فرانسوی "
+    "فەرەنسی ፈረንሳይኛ",
+}
+_NAME_OF = {name: lang for lang, names in _NAMES.items() for name in names.split()}
+_ASK_WORDS = 9  # a request for a language is short; a long message that names one is about more
+
+
+def requested_language(text: str) -> Optional[str]:
+    """The language a short message asks for by name ("kan vi skriva på svenska istället?"),
+    or None. Naming two ("انا عربي وما بحكي تركي", I am Arab and do not speak Turkish), the one
+    the message is written in."""
+    if not text or text.startswith("/"):
+        return None
+    words = re.findall(r"[^\W\d_]+", fold(text))
+    if not words or len(words) > _ASK_WORDS:
+        return None
+    named = []
+    for word in words:
+        lang = _NAME_OF.get(word) or _NAME_OF.get(word.removeprefix("ال"))
+        if lang and lang not in named:
+            named.append(lang)
+    if len(named) == 1:
+        return named[0]
+    written = detect(text)
+    return written if written in named else (named[0] if named else None)

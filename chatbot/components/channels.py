@@ -4,6 +4,10 @@
 - A button's payload (`/greet`, `/choose{"choice": "adult"}`) carries the page's language as an
   entity. Rasa skips the NLU pipeline for payloads, so components.language never sees them, and
   an Arabic page was greeted, and its menu answered, in Swedish until the person typed.
+- The language the chat answered in, when it is not the page's (a message in Arabic on an English
+  page, "kan du svara på svenska?"), is said once at the end of the reply, with a button back to
+  the page's language, and sent as `{"custom": {"language": ...}}`: the widget then sends it as
+  `metadata.language` with every message, so the chat stays in it ("ja" alone is not Swedish).
 - Nothing a person wrote is logged. RestInput logs the message text with the error when a turn
   fails or times out; here only the error's type is logged.
 """
@@ -21,7 +25,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import components  # noqa: F401  (sys.path)
-from actions.i18n import known_language
+from actions.i18n import known_language, t
+from actions.langdetect import language_of
+from vagut.languages import BY_CODE
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +49,36 @@ def with_page_language(text: Optional[Text], page_language: object) -> Optional[
         return text
     entities["language"] = code
     return f"/{match.group(1)}{json.dumps(entities, ensure_ascii=False)}"
+
+
+def answered_language(text: Optional[Text], metadata: object) -> Optional[str]:
+    """The language the turn is answered in: a payload's own `language` entity, else what
+    components.language decides for typed text."""
+    match = PAYLOAD.match(text or "")
+    if match:
+        try:
+            entities = json.loads(match.group(2)) if match.group(2) else {}
+        except ValueError:
+            return None
+        code = entities.get("language") if isinstance(entities, dict) else None
+        return known_language(code) if isinstance(code, str) else None
+    return language_of(metadata, text or "")
+
+
+def language_switch(text: Optional[Text], metadata: object) -> list:
+    """What the reply gets at its end when it is not in the page's language: the notice with a
+    button back (typed text only: the button back itself needs none), and the new language."""
+    page_code = metadata.get("language") if isinstance(metadata, dict) else None
+    page = known_language(page_code) if isinstance(page_code, str) else None
+    answered = answered_language(text, metadata)
+    if not page or not answered or answered == page:
+        return []
+    extra: list = []
+    if not PAYLOAD.match(text or ""):
+        back = {"title": t(answered, "button.language_back", language=BY_CODE[page].native_name),
+                "payload": f'/greet{{"language": "{page}"}}'}
+        extra.append({"text": t(answered, "reply.language_switched"), "buttons": [back]})
+    return extra + [{"custom": {"language": answered}}]
 
 
 class PageLanguageRestInput(RestInput):
@@ -67,18 +103,20 @@ class PageLanguageRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             collector = CollectingOutputChannel()
+            typed = super(PageLanguageRestInput, self)._extract_message(request)
+            metadata = self.get_metadata(request)
             message = UserMessage(
                 self._extract_message(request),
                 collector,
                 await self._extract_sender(request),
                 input_channel=self._extract_input_channel(request),
-                metadata=self.get_metadata(request),
+                metadata=metadata,
             )
             try:
                 await on_new_message(message)
             except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001
                 # A failed or timed-out turn answers with what it has, as RestInput does.
                 logger.error("rest.message.failed: %s", type(error).__name__)
-            return response.json(collector.messages)
+            return response.json(collector.messages + language_switch(typed, metadata))
 
         return webhook

@@ -17,6 +17,12 @@
   if (window.vagutChat) return;
 
   var KEY_SENDER = "vagut.chat.sender";
+  /* The language the chat switched to ("can you write in Swedish?", a message in Arabic on an
+     English page): the server says so in a reply's custom field, and it is sent as the
+     conversation's language until the chat is closed or restarted. */
+  var KEY_LANGUAGE = "vagut.chat.language";
+  var LANGUAGE_CODES = /^(sv|en|ar|fa|so|ti|ku|tr|es|fr)$/;
+  var RIGHT_TO_LEFT = { ar: true, fa: true, ku: true };
   var KEY_LOG = "vagut.chat.log";
   var MAX_LENGTH = 4000;
   var TIMEOUT_MS = 30000;
@@ -141,9 +147,41 @@
 
   var state = {
     panel: null, log: null, input: null, send: null, opener: null,
-    strings: FALLBACK, language: pageLanguage(), busy: false, entries: [], queue: [],
+    strings: FALLBACK, language: chatLanguage(), busy: false, entries: [], queue: [],
     conversation: 0  /* a new number when the conversation is forgotten: late replies are dropped */
   };
+
+  function chatLanguage() {
+    var saved = storage(KEY_LANGUAGE);
+    return LANGUAGE_CODES.test(saved || "") ? saved : pageLanguage();
+  }
+
+  function switchLanguage(code) {
+    if (!LANGUAGE_CODES.test(code || "") || code === state.language) return;
+    state.language = code;
+    storage(KEY_LANGUAGE, code === pageLanguage() ? null : code);
+    if (!state.panel) return;
+    state.panel.setAttribute("lang", code === "ku" ? "ckb" : code);
+    state.panel.setAttribute("dir", RIGHT_TO_LEFT[code] ? "rtl" : "ltr");
+    loadStrings().then(relabel);
+  }
+
+  /* The panel's own words, in the language the chat now speaks. */
+  function relabel() {
+    var panel = state.panel;
+    panel.querySelector("#vagut-chat-title").textContent = t("title");
+    panel.querySelector("[data-chat-restart]").textContent = t("restart");
+    panel.querySelector("[data-chat-close]").setAttribute("aria-label", t("close"));
+    panel.querySelector("[data-chat-quick-exit]").textContent = t("quick_exit");
+    var note = panel.querySelector("#vagut-chat-note");
+    note.textContent = "";
+    richText(note, t("privacy_note"));
+    state.log.setAttribute("aria-label", t("log_label"));
+    panel.querySelector(".vagut-chat__typing").textContent = t("typing");
+    panel.querySelector(".vagut-chat__label").textContent = t("input_label");
+    state.input.setAttribute("placeholder", t("placeholder"));
+    state.send.textContent = t("send");
+  }
 
   function loadStyles() {
     if (document.querySelector("link[data-chat-styles]")) return;
@@ -293,6 +331,7 @@
       if (conversation !== state.conversation) return;  /* closed meanwhile: forgotten */
       var first = null;
       (replies || []).forEach(function (reply) {
+        if (reply.custom && reply.custom.language) switchLanguage(String(reply.custom.language));
         if (reply.text || (reply.buttons && reply.buttons.length)) {
           var item = add({ who: "bot", text: reply.text || "", buttons: (reply.buttons || []).map(function (b) {
             return { title: String(b.title || ""), payload: String(b.payload || "") };
@@ -342,7 +381,7 @@
     var panel = el("section", {
       id: "vagut-chat", "class": "vagut-chat", role: "dialog", "aria-modal": "false",
       "aria-labelledby": "vagut-chat-title", "data-chat-panel": "",
-      dir: document.documentElement.getAttribute("dir") || "ltr", lang: document.documentElement.getAttribute("lang") || "sv"
+      dir: RIGHT_TO_LEFT[state.language] ? "rtl" : "ltr", lang: state.language === "ku" ? "ckb" : state.language
     });
     panel.hidden = true;
     var header = el("div", { "class": "vagut-chat__header" });
@@ -410,6 +449,8 @@
   function forget() {
     storage(KEY_LOG, null);
     storage(KEY_SENDER, null);
+    switchLanguage(pageLanguage());
+    storage(KEY_LANGUAGE, null);
     state.entries = [];
     state.queue = [];
     state.conversation += 1;
