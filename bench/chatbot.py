@@ -10,12 +10,13 @@ Prints:
   2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations
      (the latter `--runs` times), against the real Rasa server and action server
      (chatbot/scripts/run), with their CPU time per turn and their memory;
-  3. danger on the sets in bench/danger/ (`--danger-sets`: heldout and heldout3), written
-     blind to the training data: per language and per place in the conversation, the recall of
+  3. danger on the sets in bench/danger/ (`--danger-sets`: heldout4, heldout3 and heldout),
+     written blind to the training data (heldout4 is still blind to the danger words too; the
+     other two had their misses read): per language and per place in the conversation, the recall of
      the danger reply (a message labelled danger gets intent `danger`, so 112 leads the reply),
      how many more lead with 112 as not understood, and the precision (messages answered with
      the danger reply that were danger), parsed by the trained model (chatbot/scripts/train);
-     and (`--danger-in-context`, heldout and heldout3) each message typed at its place in a real
+     and (`--danger-in-context`, the same sets) each message typed at its place in a real
      conversation over REST: how often the first reply leads with 112, as a person would see it;
   3b. (`--conversations conversations`) the conversations of bench/conversations/, written
      blind to chatbot/data/, over REST with the page's language and municipality: the share
@@ -565,9 +566,9 @@ def main():
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-cv", action="store_true")
-    parser.add_argument("--danger-sets", default="heldout,heldout3",
+    parser.add_argument("--danger-sets", default="heldout4,heldout3,heldout",
                         help="comma-separated folders of bench/danger/ ('' to skip)")
-    parser.add_argument("--danger-in-context", default="heldout,heldout3",
+    parser.add_argument("--danger-in-context", default="heldout4,heldout3,heldout",
                         help="sets to type at their place in a conversation over REST ('' to skip)")
     parser.add_argument("--conversations", default="",
                         help="a folder of bench/ with conversation sets, e.g. conversations")

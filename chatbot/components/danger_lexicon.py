@@ -13,11 +13,12 @@ import yaml
 WORDS_FILE = Path(__file__).with_name("danger_words.yml")
 KINDS = ("self_harm", "acute")  # self-harm first: its reply carries the acute one's 112 too
 
-# "Nobody is threatening me" is not danger: a negation just before a match cancels it.
-NEGATIONS = {"ingen", "inte", "nobody", "noone", "not", "kimse", "nadie", "personne",
-             "qofna", "ima", "aucun", "ninguno", "no", "pas", "sans", "without", "utan", "never",
-             "aldrig"}
-SCRIPT_NEGATIONS = ["ما احد", "لا احد", "ماحد", "محد", "هيچ كس", "هيچكس", "هيچ كهس",
+# "Nobody is threatening me" is not danger: "nobody" in the three words before a match cancels
+# it; a plain "not" only right before it ("jag är inte hotad"). Further back, a plain negation
+# belongs to something else: "kan inte ringa dom hör mig", "no phone, been stabbed".
+NOBODY = {"ingen", "nobody", "noone", "kimse", "nadie", "personne", "qofna", "aucun", "ninguno"}
+NEGATIONS = {"inte", "not", "ima", "no", "pas", "sans", "without", "utan", "never", "aldrig"}
+SCRIPT_NEGATIONS = ["ما احد", "لا احد", "ماحد", "محد", "ما حدا", "ماحدا", "هيچ كس", "هيچكس", "هيچ كهس",
                     "كهس ني", "የለን", "ማንም"]
 
 # Arabic-script letters folded to one form: Arabic, Persian and Sorani keyboards differ.
@@ -102,7 +103,7 @@ def _unnegated_match(pattern: "re.Pattern[str]", text: str) -> bool:
 
 def _negated(folded: str, start: int) -> bool:
     before = folded[:start].split()[-3:]
-    if NEGATIONS.intersection(before):
+    if NOBODY.intersection(before) or (before and before[-1] in NEGATIONS):
         return True
     window = folded[max(0, start - 20) : start]
     return any(negation in window for negation in SCRIPT_NEGATIONS)

@@ -131,3 +131,37 @@ def test_the_danger_training_examples_are_the_dev_sets_and_never_the_held_out_se
             held_out.add(" ".join(message["text"].split()))
     assert held_out and trained_texts
     assert not trained_texts & held_out
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("vi har din son, betala ikväll", "acute"),
+        ("they said if i dont do the job theyll hurt my brother", "acute"),
+        ("ابنك عندنا ولا تحكي للشرطة", "acute"),
+        ("بابام از دهنش کف میاد و میلرزه", "acute"),
+        ("waxay igu qasbayaan inaan caawa tago", "acute"),
+        ("ez girtî me li ber derî ne", "acute"),
+        ("kizin bizde diye mesaj attilar", "acute"),
+        ("mi hermano esta echando espuma por la boca", "acute"),
+        ("ils ont mon frere dans le coffre dune voiture", "acute"),
+        ("bde nam w ma 3od fi2", "self_harm"),
+        ("wrote a goodbye letter to my mum", "self_harm"),
+        ("نامەیەکم بۆ دایکم نووسیوە", "self_harm"),
+        ("ገመድ ኣዳልየ ኣለኹ", "self_harm"),
+        ("yarin burda olmicam, esyalarimi dagittim", "self_harm"),
+    ],
+)
+def test_held_coerced_poisoned_and_indirect_suicide(text, kind):
+    from components.danger_lexicon import danger_kind
+
+    assert danger_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["me despido por hoy, gracias", "hoşça kalın", "tvingas jag vittna mot min pappa",
+     "will they force me to inform polisen", "خداحافظ همگی", "c'est fini pour moi les embrouilles"],
+)
+def test_goodbyes_and_questions_are_not_danger(text):
+    assert not is_danger(text)
