@@ -23,7 +23,7 @@ from actions.common import (
     page_municipality,
 )
 from actions.i18n import strings, t
-from actions.municipality import choose_buttons, place_from_tracker
+from actions.municipality import ActionNotUnderstood, choose_buttons, place_from_tracker
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +254,9 @@ class ActionChangeField(Action):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         lang = language(tracker)
         field = _entity(tracker, "field")
+        if field is None and not _contact_in_progress(tracker):
+            # "postcode is 753 18, what number do I ring" read as "change": nothing to change.
+            return await ActionNotUnderstood().run(dispatcher, tracker, domain)
         if field not in FIELDS:
             buttons = [
                 button(lang, f"button.field_{name}", f'/change{{"field":"{name}"}}')
@@ -311,6 +314,12 @@ ANSWER_WORDS = 3
 def _danger_line_before_a_sentence(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if _typed(tracker) and len(_text(tracker).split()) > ANSWER_WORDS:
         dispatcher.utter_message(text=t(language(tracker), "action.always"))
+
+
+def _contact_in_progress(tracker: Tracker) -> bool:
+    """A first contact has been answered as far as its summary."""
+    return all(tracker.get_slot(slot) is not None
+               for slot in ("role", "municipality_code", "concern", "age_group", "contact_method"))
 
 
 def _typed(tracker: Tracker) -> bool:

@@ -88,7 +88,11 @@ class ActionFindMunicipality(Action):
     ) -> List[Dict[Text, Any]]:
         lang = language(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        match = place_from_tracker(tracker, asked=intent == "inform_place")
+        text = (tracker.latest_message or {}).get("text") or ""
+        if intent == "inform_place" or len(places.content_words(text)) <= SHORT:
+            match = place_from_tracker(tracker, asked=intent == "inform_place")
+        else:  # a sentence: only a sure name ("vilket nummer ... komma ur" is not Lomma)
+            match = places.find(text, typos=False, sounds=False)
         code: Optional[str] = match.exact
         if code is None and not match.candidates:
             known = tracker.get_slot("municipality_code") or page_municipality(tracker)
@@ -125,6 +129,36 @@ def answer_for_place(dispatcher: CollectingDispatcher, lang: str, code: str) -> 
         ],
     )
     return [SlotSet("municipality_code", code)]
+
+
+# A message of at most this many content words may be little more than a place, with a typo.
+SHORT = 2
+
+
+class ActionNotUnderstood(Action):
+    """A message the chat did not understand, or out of its scope, that names a place for sure
+    ("im in sodertalje, ronna. who can help me quit this life") is about that place: its
+    contacts. Anything else gets the kind answer with the ways in."""
+
+    def name(self) -> Text:
+        return "action_not_understood"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        code = sure_place(tracker)
+        if code is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        return answer_for_place(dispatcher, language(tracker), code)
+
+
+def sure_place(tracker: Tracker) -> Optional[str]:
+    """The municipality a typed message names for sure (no typos, no guesses by sound)."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text or text.startswith("/"):
+        return None
+    return places.find(text, typos=False, sounds=False).exact
 
 
 class ActionLocalContact(Action):
