@@ -143,13 +143,54 @@ def bench_training():
 
 
 @contextlib.contextmanager
-def running_chatbot():
-    """The real Rasa server and action server (chatbot/scripts/run) on free ports: (url, process)."""
+def running_intake():
+    """The real intake service (intake_api.dev, main environment) on a free port with a fresh
+    SQLite database and its mail catcher: (url, service token)."""
+    import secrets
+    import shutil
+
+    import requests
+
+    port, token = free_port(), secrets.token_hex(24)
+    folder = tempfile.mkdtemp(prefix="bench-intake-")
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env.update({"INTAKE_ENVIRONMENT": "development", "INTAKE_SERVICE_TOKEN": token,
+                "INTAKE_DATABASE_URL": f"sqlite:///{folder}/intake.db",
+                "INTAKE_SECRET_KEY": secrets.token_hex(32)})
+    uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+    log = open(f"{folder}/intake.log", "w")
+    server = subprocess.Popen(
+        [uv, "run", "--frozen", "python", "-m", "intake_api.dev", "--port", str(port),
+         "--smtp-port", str(free_port())],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"the intake service did not start; see {log.name}")
+            try:
+                if requests.get(f"{url}/api/openapi.json", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def running_chatbot(intake=None):
+    """The real Rasa server and action server (chatbot/scripts/run) on free ports: (url, process).
+    `intake`: (url, token) of a running intake service; without it, sending a first contact
+    finds nobody listening (enough for latency and danger)."""
     import requests
 
     rasa_port, actions_port = free_port(), free_port()
+    intake_url, intake_token = intake or (f"http://127.0.0.1:{free_port()}", "")
     env = {**ENV, "CHATBOT_RASA_PORT": str(rasa_port), "CHATBOT_ACTIONS_PORT": str(actions_port),
-           "VAGUT_INTAKE_URL": f"http://127.0.0.1:{free_port()}"}
+           "VAGUT_INTAKE_URL": intake_url, "VAGUT_INTAKE_TOKEN": intake_token}
     log = tempfile.NamedTemporaryFile("w", suffix=".log", delete=False)
     server = subprocess.Popen([str(CHATBOT / "scripts" / "run")], cwd=CHATBOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -462,7 +503,7 @@ def bench_conversations(folder, show):
     import yaml
 
     rows, failures = [], []  # rows: (language, category, passed)
-    with running_chatbot() as (url, _):
+    with running_intake() as intake, running_chatbot(intake) as (url, _):
         session = requests.Session()
         for path in sorted((REPO / "bench" / folder).glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))

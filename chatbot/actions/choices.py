@@ -35,6 +35,13 @@ CHOICES: Dict[str, List[Tuple[str, str]]] = {
 }
 
 SKIP = "-"  # the message slot's value when the person skipped it
+# What people type for "nothing to add" when asked for their message (folded, whole message).
+NOTHING = {"nej", "nej tack", "inget", "ingenting", "inget mer", "skippa", "skip", "hoppa over",
+           "no", "nope", "nothing", "nothing to add", "nah", "non", "rien", "rien a ajouter",
+           "passer", "nada", "no gracias", "saltar", "hayir", "yok", "hicbir sey", "atla", "maya",
+           "waxba", "maya waxba", "ka bood", "لا", "لا شي", "لا شيء", "ولا شي", "مافي", "تخطى",
+           "هیچی", "هیچ", "نه", "رد کن", "نەخێر", "هیچ شتێک", "تێپەڕاندن", "የለን", "ሕለፍ",
+           "ምንም", "ኣይፋል"}
 
 # What people type instead of pressing a button, any language. Compared folded (`_fold`: lower
 # case, no diacritics, one form per Arabic-script letter, Western digits). A Latin keyword of four
@@ -79,10 +86,11 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "abla", "abi", "kardes",
             # so
             "hooyo", "hooyadiis", "aabe", "aabihiis", "walaal", "saaxiib", "qaraabo", "wiilkayga",
-            "gabadhayda", "ninkayga", "naagtayda", "eedo", "eeddo", "adeer", "abti", "habaryar",
+            "gabadhayda", "ninkayga", "naagtayda", "eedo", "eeddo", "eedda", "eeddadiis", "habaryartiis", "adeer", "abti", "habaryar",
             "ayeeyo", "awoowe", "deris",
             # ar
             "ام", "اب", "امه", "ابوه", "والدته", "والده", "امي", "ابوي", "ابني", "بنتي", "ولدي",
+            "مامته", "مامتو", "ماما", "ابن عم", "بنت عم", "ابن خال", "بنت خال",
             "اخته", "اخوه", "اخي", "اخوي", "اختي", "صديق", "صاحب", "رفيق", "زوجي", "زوجتي",
             "جوزي", "مرتي", "خطيب", "عمة", "عمته", "خالة", "خالته", "عمه", "خاله", "جدة", "جدته",
             "جده", "جار", "جارة", "عمو", "قريب",
@@ -92,10 +100,12 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "پدربزرگ", "همسایه", "فامیل", "خویشاوند",
             # ku
             "دایک", "باوک", "کوڕەکەم", "کچەکەم", "برا", "خوشک", "هاوڕێ", "خزم", "مێرد",
+            "پوور", "پووری", "مام", "خاڵ", "ئامۆزا",
             "هاوسەر", "دراوسێ",
             # ti
             "ኣደ", "ኣደኡ", "ኣዲኡ", "ኣቦ", "ኣቡኡ", "ወደይ", "ጓለይ", "ሓብቲ", "ሓፍተይ", "ሓው", "ሓወይ",
             "ዓርኪ", "ዓርኩ", "ዓርካ", "ዓርከይ", "ቤተሰብ", "ሰበይተይ", "ሰብኣየይ", "ጎረቤት",
+            "ሓትኑ", "ሓትና", "ሓትነ", "ኣኮ", "ኣኮኡ", "ሓወቦ",
         ),
         "professional": (
             "larare", "kurator", "socialsekreterare", "fritidsledare", "jobbar", "arbetar",
@@ -116,6 +126,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
     },
     "concern": {
         "leaving_crime": ("lamna", "sluta", "hoppa av", "avhopp", "ut ur", "kriminal", "brott",
+                          "getting out", "get away", "komma ur", "komma bort", "bort fran",
                           "leave", "quit", "get out", "crime", "criminal",
                           "quitter", "sortir", "arreter", "delinquance",
                           "dejar", "salir", "crimen", "delito",
@@ -125,7 +136,9 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                           "ترک", "جرم", "بیرون",
                           "جێهێشتن", "وازهێنان", "تاوان",
                           "ምግዳፍ", "ክገድፍ", "ክወጽእ", "ገበን"),
-        "worried_about_child": ("barn", "son", "dotter", "tonaring", "orolig", "ung",
+        "worried_about_child": ("barn", "son", "dotter", "tonaring", "orolig", "ung", "oro",
+                                "kille", "tjej", "elev", "student", "pupil", "eleve", "alumno",
+                                "arday", "ogrenci", "شاگرد", "طالب", "قوتابی",
                                 "child", "kid", "teen", "worried", "worry",
                                 "enfant", "fils", "fille", "jeune", "inquiet", "inquiete",
                                 "hijo", "hija", "joven", "nino", "preocupad",
@@ -140,7 +153,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                          "hanjab", "تهديد", "مهدد", "تهدید", "هەڕەشە", "ፍርሒ", "ፈራርሕ"),
         "other": ("annat", "nagot annat", "other", "something else", "else", "autre",
                   "autre chose", "otra", "otro", "otra cosa", "baska", "kale", "wax kale",
-                  "اخر", "ثاني", "شي ثاني", "دیگه", "دیگر", "تر", "شتێکی تر", "ካልእ"),
+                  "اخر", "ثاني", "شي ثاني", "تاني", "تانيه", "حاجه تانيه", "دیگه", "دیگر", "تر", "شتێکی تر", "ካልእ"),
     },
     "age_group": {
         "under_18": ("under 18", "minderarig", "barn", "ung", "tonaring", "minor", "child",
@@ -148,14 +161,15 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
         "adult": ("vuxen", "over 18", "adult", "grown", "adulte", "majeur", "adulto",
                   "mayor de edad", "yetiskin", "qof weyn", "ka weyn"),
         "unknown": ("vet inte", "vet ej", "vet int", "ingen aning", "osaker",
-                    "dont know", "don t know", "no idea", "not sure",
+                    "dont know", "don t know", "no idea", "not sure", "dunno", "idk",
+                    "no clue", "مش عارف", "مش عارفه", "مو عارف", "ما عرف",
                     "je ne sais pas", "je sais pas", "sais pas", "no se", "no lo se", "ni idea",
                     "bilmiyorum", "bilmem", "ma garanayo", "ma aqaan", "lama garanayo",
                     "لا اعرف", "ما اعرف", "ما بعرف", "مابعرف", "معرفش", "ما ادري", "مدري",
                     "نمیدانم", "نمیدونم", "نمی دانم", "نمی دونم", "نازانم", "ኣይፈልጥን"),
     },
     "contact_method": {
-        "receipt_code": ("kod", "kvitto", "kvittokod", "anonym", "anonymt", "code", "receipt",
+        "receipt_code": ("kod", "kvitto", "kvittokod", "anonym", "anonymt", "code", "receipt", "koden",
                          "anonymous", "codigo", "anonimo", "recu", "anonyme", "makbuz", "anonim",
                          "koodh", "rasiid", "رمز", "ایصال", "کد", "رسید", "کۆد", "پسوڵە", "ኮድ",
                          "ቅብሊት"),

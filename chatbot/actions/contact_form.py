@@ -3,7 +3,7 @@ submission to the intake service. Nothing is half-sent: the intake is one POST, 
 cleared (message and phone too) once it is sent or cancelled."""
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import phonenumbers
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import intake, places
-from actions.choices import CHOICES, SKIP, match_choice
+from actions.choices import CHOICES, NOTHING, SKIP, fold_answer, match_choice
 from actions.common import (
     button,
     choice_label,
@@ -24,10 +24,12 @@ from actions.common import (
 )
 from actions.i18n import strings, t
 from actions.municipality import ActionNotUnderstood, choose_buttons, place_from_tracker
+from vagut.languages import LANGUAGE_CODES
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4000
+_NOTHING = {fold_answer(word) for word in NOTHING}
 FORM_SLOTS = ["role", "municipality_code", "concern", "age_group", "contact_method", "phone",
               "message"]
 # The summary's "change" buttons: field → the slots it empties.
@@ -161,7 +163,7 @@ class ValidateContactForm(FormValidationAction):
     async def extract_message(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if not _requested(tracker, "message"):
             return {}
-        if _entity(tracker, "choice") == "skip":
+        if _entity(tracker, "choice") == "skip" or fold_answer(_text(tracker)) in _NOTHING:
             return {"message": SKIP}
         text = _text(tracker)
         if text.startswith("/"):
@@ -172,6 +174,7 @@ class ValidateContactForm(FormValidationAction):
                 text=t(language(tracker), "action.message_too_long", max=MAX_MESSAGE)
             )
             return {"message": None}
+        _danger_line_before_a_sentence(dispatcher, tracker)  # the summary comes after it
         return {"message": text or SKIP}
 
 
@@ -257,6 +260,8 @@ class ActionChangeField(Action):
         if field is None and not _contact_in_progress(tracker):
             # "postcode is 753 18, what number do I ring" read as "change": nothing to change.
             return await ActionNotUnderstood().run(dispatcher, tracker, domain)
+        if field is None and _typed(tracker):
+            field = typed_field(_text(tracker))
         if field not in FIELDS:
             buttons = [
                 button(lang, f"button.field_{name}", f'/change{{"field":"{name}"}}')
@@ -270,6 +275,33 @@ class ActionChangeField(Action):
             return []
         events: List[EventType] = [SlotSet(slot, None) for slot in FIELDS[field]]
         return events + [FollowupAction("contact_form")]
+
+
+# What people type for the answer they want to change, beside the buttons' texts.
+FIELD_WORDS: Dict[str, Tuple[str, ...]] = {
+    "age_group": ("alder", "age", "the age", "edad", "la edad", "lage", "yas", "da da", "dada",
+                  "العمر", "عمر", "سن", "تەمەن", "ዕድመ"),
+    "message": ("meddelandet", "meddelande", "message", "the message", "mensaje", "mesaj",
+                "fariinta", "الرسالة", "رسالة", "پیام", "نامە", "መልእኽቲ"),
+    "municipality": ("kommun", "kommunen", "municipality", "place", "municipio", "commune",
+                     "belediye", "degmada", "البلدية", "کمون", "شار", "ኮሙን"),
+    "contact": ("kontakt", "telefon", "phone", "contact", "telefono", "numara", "الهاتف",
+                "تلفن", "تەلەفۆن", "ስልኪ"),
+    "role": ("vem", "who", "quien", "qui", "kim", "من انا", "کی", "کێ", "መን"),
+    "concern": ("vad det galler", "about", "tema", "sujet", "konu", "الموضوع", "موضوع", "بابەت",
+                "ጉዳይ"),
+}  # fmt: skip
+
+
+def typed_field(text: str) -> Optional[str]:
+    """The answer a typed "the age", "ålder", "العمر" asks to change, or None."""
+    folded = fold_answer(text)
+    for field in FIELDS:
+        titles = [strings(code).get(f"button.field_{field}", "") for code in LANGUAGE_CODES]
+        words = [fold_answer(w) for w in (*titles, *FIELD_WORDS.get(field, ()))]
+        if folded in words:
+            return field
+    return None
 
 
 # A typed answer no keyword matched may still say plainly what it is about, in words the

@@ -108,35 +108,61 @@ def language_of(metadata: object, text: str) -> Optional[str]:
 # Each language's name as people write it in the ten languages (folded, for Latin script), for
 # "kan du svara på svenska?", "can you write english", "af soomaali ma ku hadli kartaa?".
 _NAMES = {
-    "sv": "svenska swedish suedois sueco isvecce iswiidhish swidish سويدي السويدية سوئدی سوێدی ስዊድንኛ",
+    "sv": "svenska swedish suedois sueco isvecce iswiidhish swidish سويدي السويدية سوئدی سویدی "
+    "سوێدی ስዊድንኛ ሽወደንኛ",
     "en": "engelska english anglais ingles ingilizce ingiriisi انجليزي انكليزي الانجليزية "
-    "انگلیسی ئینگلیزی ኢንግሊዝኛ እንግሊዝኛ",
-    "ar": "arabiska arabic arabe arapca carabi carabiga عربي العربية عربی عەرەبی ዓረብኛ",
+    "انگلیسی ئینگلیزی ئینگلیزیی ኢንግሊዝኛ እንግሊዝኛ",
+    "ar": "arabiska arabic arabe arapca carabi carabiga عربي العربية عربی عەرەبی ዓረብኛ ዐረብኛ",
     "fa": "persiska persian farsi persan persa farsca faarisi فارسي فارسی ፋርስኛ",
-    "so": "somaliska somali soomaali somalice صومالي سومالیایی سۆمالی ሶማልኛ",
+    "so": "somaliska somali soomaali somalice صومالي سومالیایی سۆمالی ሶማልኛ ሶማሊኛ",
     "ti": "tigrinja tigrinya tigrigna tigrina tigrinca ትግርኛ تغرينية تیگرینیا",
     "ku": "kurdiska kurdish kurde kurdo kurtce kurdi kurdiga كردي الكردية کردی کوردی ኩርድኛ",
     "tr": "turkiska turkish turc turco turkce turki turkiga تركي التركية ترکی تورکی ቱርክኛ",
-    "es": "spanska spanish espagnol espanol ispanyolca isbaanish اسباني الاسبانية اسپانیایی ስጳኛ",
+    "es": "spanska spanish espagnol espanol ispanyolca isbaanish اسباني الاسبانية اسپانیایی ስጳኛ "
+    "ስፓኛ",
     "fr": "franska french francais frances fransizca faransiis faransii فرنسي الفرنسية فرانسوی "
     "فەرەنسی ፈረንሳይኛ",
 }
 _NAME_OF = {name: lang for lang, names in _NAMES.items() for name in names.split()}
-_ASK_WORDS = 9  # a request for a language is short; a long message that names one is about more
+# Words that ask for a language ("write", "answer", "speak" ...): with one, a longer message that
+# names a language asks for it ("can you answer in Swedish instead? I'm trying to learn").
+_ASKING = set(
+    "skriv skriva skriver svara svarar prata pratar write answer reply speak talk text "
+    "ecrire ecrivez repondre repondez parler parlez escribir escribe escribeme responder hablar "
+    "habla yaz yazar yazabilir cevap konus konusabilir qor qoro ku hadal hadli jawaab "
+    "اكتب تكتب اكتبلي احكي تحكي بحكي نحكي تكلم تتكلم اتكلم بتكلم نهدر رد ترد بنويس بنویس "
+    "بنویسید بنویسی صحبت حرف "
+    "بنووسه بنووسیت بنووسە قسە ጽሓፍ ጽሓፈለይ ክትጽሕፍ ክትጽሕፈለይ ተዛረብ ምለሰለይ".split()
+)
+_ASK_WORDS = 5  # a language named in at most this many words asks for it without a cue
+_MAX_WORDS = 20  # longer messages are about more than the language
+_PREFIXES = ("بال", "ال", "ب", "ብ", "በ")  # "بالسويدي", "ብእንግሊዝኛ", "በዓረብኛ"
+
+
+def _language_named(word: str) -> Optional[str]:
+    if word in _NAME_OF:
+        return _NAME_OF[word]
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and word[len(prefix):] in _NAME_OF:
+            return _NAME_OF[word[len(prefix):]]
+    return None
 
 
 def requested_language(text: str) -> Optional[str]:
-    """The language a short message asks for by name ("kan vi skriva på svenska istället?"),
-    or None. Naming two ("انا عربي وما بحكي تركي", I am Arab and do not speak Turkish), the one
-    the message is written in."""
+    """The language a message asks for by name ("kan vi skriva på svenska istället?"), or None:
+    a short message that names one, or a longer one that also says write, answer or speak.
+    Naming two ("انا عربي وما بحكي تركي", I am Arab and do not speak Turkish), the one the
+    message is written in."""
     if not text or text.startswith("/"):
         return None
     words = re.findall(r"[^\W\d_]+", fold(text))
-    if not words or len(words) > _ASK_WORDS:
+    if not words or len(words) > _MAX_WORDS:
+        return None
+    if len(words) > _ASK_WORDS and not _ASKING.intersection(words):
         return None
     named = []
     for word in words:
-        lang = _NAME_OF.get(word) or _NAME_OF.get(word.removeprefix("ال"))
+        lang = _language_named(word)
         if lang and lang not in named:
             named.append(lang)
     if len(named) == 1:

@@ -105,6 +105,8 @@ class ActionFindMunicipality(Action):
             else:
                 dispatcher.utter_message(text=not_an_answer(lang, "action.place_not_found"))
                 return []
+        if code is not None and intent == "inform_place":
+            _also_the_question(dispatcher, tracker)
         if code is None:
             if len(match.candidates) == 1:
                 name = match.named(match.candidates[0])
@@ -115,6 +117,26 @@ class ActionFindMunicipality(Action):
             dispatcher.utter_message(text=text, buttons=buttons)
             return []
         return answer_for_place(dispatcher, lang, code)
+
+
+# The questions answered with guidance and then the contacts of the place they name
+# (data/rules/guidance.yml: utter_<intent>, then action_local_contact).
+GUIDANCE = {"leave_crime", "worried_child", "relative_wants_out", "what_is_avhoppare", "support",
+            "threat_needed", "inform_on_others", "anonymous", "after_contact", "warning_signs",
+            "talk_to_child", "age_groups", "report_child", "parents_find_out"}
+# How sure the classifier must be of the question beside the place in one message.
+ALSO_AT_LEAST = 0.3
+
+
+def _also_the_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A message that names a place and asks a question ("bor i Rinkeby o vill ut ur gänget"),
+    read as the place: the question's answer too, before the place's contacts."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    for ranked in ranking[1:]:
+        name = ranked.get("name")
+        if name in GUIDANCE and float(ranked.get("confidence") or 0) >= ALSO_AT_LEAST:
+            dispatcher.utter_message(response=f"utter_{name}")
+            return
 
 
 def answer_for_place(dispatcher: CollectingDispatcher, lang: str, code: str) -> List[Dict]:

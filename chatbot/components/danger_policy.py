@@ -5,13 +5,17 @@ Its replies are responses, said by the Rasa server itself: 112 never waits for t
 - A `danger` message gets `utter_danger` (or `utter_danger_self_harm`, with the suicide-prevention
   line and BRIS, when the danger words spoke of it), whatever was going on: a form, the summary,
   check-back, a pending place question. A form that was asking is paused with its answers kept
-  (`paused` names it), and `utter_danger_resume` offers to go on where the person was. While a
+  (`paused` names it), and `utter_danger_resume` offers to go on where the person was; so is
+  a pending "which municipality?", which going on asks again. While a
   form is active, Rasa lets the form's own turn overrule every other policy (a prediction "without
   user input"); this policy's danger turn is marked the same way, and its priority wins the tie.
 - For the next `window` messages after a danger message, danger stays in the conversation: what
   is not a place, a button or a wish to stop ("I can't call", "they'll hear me", "what do I do",
   and "make a contact" too) gets `utter_danger_followup`, which repeats 112. So the form never
   starts from that context.
+- Asked for their message, a person who writes a long worried story often reads as danger to
+  the classifier alone (no danger word): the form takes it as the message, and its summary comes
+  after the line "Acute danger: 112." (actions/contact_form.py), instead of pausing the form.
 - At the summary, a typed message that is not yes, no, change or stop gets `utter_summary_again`
   (112 first, then "send, change or cancel?"), as the form answers what it cannot use.
 - `/resume` (the button), or a yes right after the offer, brings back the paused form (it asks
@@ -27,7 +31,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -37,9 +48,11 @@ FOLLOWUP = "utter_danger_followup"
 OFFER_RESUME = "utter_danger_resume"
 REPLIES = (DANGER, DANGER_SELF_HARM, FOLLOWUP)
 PAUSED = "paused"
-# What can be paused, and the action that brings it back.
+# What can be paused, and the action that brings it back. A pending "which municipality?"
+# (actions/municipality.py asks it with utter_ask_place) is brought back by asking it again.
+PLACE_QUESTION = "utter_ask_place"
 RESUME = {"contact_form": "contact_form", "checkback_form": "checkback_form",
-          "summary": "action_contact_summary"}
+          "summary": "action_contact_summary", "place_question": PLACE_QUESTION}
 MAX_MESSAGE = 4000  # as the form (actions/contact_form.py) and the intake service accept
 SUMMARY_SLOTS = ("role", "municipality_code", "concern", "age_group", "contact_method", "message")
 # Inside the window these are answered as usual: a place (the local contact ends with 112 too),
@@ -92,13 +105,15 @@ class DangerFirstPolicy(Policy):
         paused = tracker.get_slot(PAUSED)
         if latest in REPLIES:
             return (OFFER_RESUME, []) if paused in RESUME else (ACTION_LISTEN_NAME, [])
-        if latest in (OFFER_RESUME, SUMMARY_AGAIN):
+        if latest in (OFFER_RESUME, SUMMARY_AGAIN, PLACE_QUESTION):
             return ACTION_LISTEN_NAME, []
         if latest != ACTION_LISTEN_NAME or tracker.latest_message is None:
             return None
         message = tracker.latest_message
         intent = (message.intent or {}).get("name")
         if intent == "danger":
+            if _classifier_only(message) and _asked_for_the_message(tracker):
+                return None  # the form takes it, after "Acute danger: 112." (contact_form.py)
             reply = DANGER_SELF_HARM if _self_harm(message) else DANGER
             return reply, _pause(tracker)
         if paused in RESUME and (intent == "resume" or (
@@ -128,6 +143,16 @@ class DangerFirstPolicy(Policy):
         return False
 
 
+def _classifier_only(message: UserUttered) -> bool:
+    """Danger only by the classifier's 0.25 rule, in no danger word (components/danger.py)."""
+    return (message.intent or {}).get("overridden_by") == "danger_classifier"
+
+
+def _asked_for_the_message(tracker: DialogueStateTracker) -> bool:
+    return (tracker.active_loop_name == "contact_form"
+            and tracker.get_slot(REQUESTED_SLOT) == "message")
+
+
 def _self_harm(message: UserUttered) -> bool:
     return any(e.get("entity") == "danger_kind" and e.get("value") == "self_harm"
                for e in message.entities or [])
@@ -143,7 +168,22 @@ def _pause(tracker: DialogueStateTracker) -> List[Event]:
         return []
     if all(tracker.get_slot(slot) is not None for slot in SUMMARY_SLOTS):
         return [SlotSet(PAUSED, "summary")]  # the summary, or the change step after it
+    if _last_bot_response(tracker) == PLACE_QUESTION:
+        return [SlotSet(PAUSED, "place_question")]
     return []
+
+
+def _last_bot_response(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The response name of the bot's last message before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif isinstance(event, BotUttered) and seen_user:
+            return (event.metadata or {}).get("utter_action")
+    return None
 
 
 def _kept_as_the_message(tracker: DialogueStateTracker, loop: Optional[Text]) -> List[Event]:

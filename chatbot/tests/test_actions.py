@@ -638,3 +638,21 @@ def test_dont_call_is_never_read_as_call_me(text):
 @pytest.mark.parametrize("text", ["vet inte", "no se", "je ne sais pas", "ma garanayo"])
 def test_dont_know_is_still_an_answer_to_the_age_question(text):
     assert match_choice("age_group", text, choice_titles("age_group")) == "unknown"
+
+
+def test_the_questions_answered_beside_a_place_are_the_guidance_rules():
+    """actions.municipality.GUIDANCE names the intents that data/rules/guidance.yml answers with
+    utter_<intent> and then the place's contacts."""
+    import yaml
+
+    from actions.municipality import GUIDANCE
+    from actions.paths import CHATBOT_DIR
+
+    rules = yaml.safe_load((CHATBOT_DIR / "data" / "rules" / "guidance.yml").read_text())["rules"]
+    answered = set()
+    for rule in rules:
+        intents = [step["intent"] for step in rule["steps"] if "intent" in step]
+        actions = [step["action"] for step in rule["steps"] if "action" in step]
+        if intents and actions[:2] == [f"utter_{intents[0]}", "action_local_contact"]:
+            answered.add(intents[0])
+    assert answered == GUIDANCE

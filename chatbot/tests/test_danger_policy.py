@@ -234,3 +234,37 @@ def test_going_back_to_the_form_ends_the_follow_up(model):
 def test_resume_with_nothing_paused_shows_the_menu(model):
     chat = Conversation(model).user("fortsätt", "resume")
     assert chat.next()[0] == "utter_help"
+
+
+def test_danger_while_the_chat_asks_which_municipality_goes_back_to_the_question(model):
+    """Issue 10: a pending place question is paused and asked again, like the form."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    chat = Conversation(model).user("hitta min kommun", "ask_contact").bot(
+        ActionExecuted("action_find_municipality"),
+        BotUttered("Vilken kommun bor du i?", metadata={"utter_action": "utter_ask_place"}),
+        ActionExecuted("action_listen"))
+    chat.user("de jagar mig, en av dom har pistol", "danger")
+    assert chat.run() == "utter_danger"
+    assert chat.tracker().get_slot("paused") == "place_question"
+    assert chat.run() == "utter_danger_resume"
+    assert chat.run() == "action_listen"
+    chat.user("fortsätt där jag var", "resume")
+    assert chat.run() == "utter_ask_place"
+    assert chat.run() == "action_listen"
+    assert chat.tracker().get_slot("paused") is None
+
+
+def test_a_long_message_only_the_classifier_took_for_danger_is_the_message(model):
+    """Asked for their message, a worried story with no danger word goes to the summary, which
+    the form leads with 112 (actions/contact_form.py), instead of pausing the form."""
+    from rasa.shared.core.events import UserUttered
+
+    chat = in_form(model, asked="message")
+    chat.events.append(UserUttered(
+        "han skolkar och har mycket pengar", {"name": "danger", "confidence": 1.0,
+                                              "overridden_by": "danger_classifier"}))
+    assert chat.next()[0] == "contact_form"
+    chat.events[-1] = UserUttered("han har en pistol", {"name": "danger", "confidence": 1.0,
+                                                        "overridden_by": "danger_keywords"})
+    assert chat.next()[0] == "utter_danger"
