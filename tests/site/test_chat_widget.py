@@ -175,3 +175,28 @@ def test_the_full_screen_chat_keeps_keyboard_focus_inside(page, site_url, chatbo
     for _ in range(25):
         page.keyboard.press("Shift+Tab")
         assert page.evaluate("!!document.activeElement.closest('[data-chat-panel]')")
+
+
+def test_the_chat_switches_language_when_asked_and_keeps_it(page, site_url, chatbot):
+    """Issue 14: "kan du svara på svenska?" on an English page: the reply is Swedish, says so
+    with a button back, the panel speaks Swedish, and the next message is sent as Swedish."""
+    page.goto(site_url + "/en/kommun/kiruna/")
+    page.locator("[data-chat-open]").first.click()
+    log = page.locator("[data-chat-log]")
+    panel = page.locator("[data-chat-panel]")
+    expect(log).not_to_be_empty(timeout=20_000)
+    _send(page, "kan du svara på svenska?")
+    expect(log).to_contain_text("Jag skriver på svenska nu.", timeout=20_000)
+    expect(panel).to_have_attribute("lang", "sv")
+    expect(page.locator("[data-chat-send]")).to_have_text("Skicka")
+    assert page.evaluate("sessionStorage.getItem('vagut.chat.language')") == "sv"
+    # The button back: English again, and nothing kept.
+    log.get_by_role("button", name="Tillbaka till English").click()
+    expect(panel).to_have_attribute("lang", "en", timeout=20_000)
+    expect(page.locator("[data-chat-send]")).to_have_text("Send")
+    assert page.evaluate("sessionStorage.getItem('vagut.chat.language')") is None
+    # Asked again, the chat keeps Swedish for a message too short to say its language.
+    _send(page, "svenska tack")
+    expect(panel).to_have_attribute("lang", "sv", timeout=20_000)
+    _send(page, "ja")
+    expect(log.locator(".vagut-chat__message--bot").last).to_contain_text("Välj", timeout=20_000)
