@@ -16,6 +16,7 @@ import logging
 import re
 from functools import cache, partial
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup, escape
@@ -98,6 +99,12 @@ CHAT_WIDGET = Path(__file__).resolve().parent.parent / "theme" / "assets" / "cha
 
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if not (config.site_url or "").startswith(("https://", "http://")):
+        # hreflang links and the printed page's QR code are absolute URLs under it.
+        raise PluginError(
+            "site_url (VAGUT_SITE_URL) must be an absolute http(s) address, "
+            f"not {config.site_url!r}"
+        )
     _report_stale_contacts()
     # No chat button that leads nowhere: it appears only once the widget is part of the theme.
     config.extra["chat_enabled"] = CHAT_WIDGET.is_file()
@@ -195,13 +202,62 @@ def _render_directory(municipalities: tuple[Municipality, ...], context: dict) -
 
 
 _HTML_TAG = re.compile(r'<html lang="([^"]+)"')
+# Material's alternate-language links in <head>, relative to the page (the language menu in the
+# header has the same href and hreflang, followed by a class, and stays relative).
+_HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]*)">')
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     # Material puts dir= on <body>; screen readers, browsers' own UI and the contract
     # (docs/DESIGN.md) want it on <html>, with Central Kurdish tagged as such.
     lang = BY_CODE.get(config.theme["language"], BY_CODE[DEFAULT_LANGUAGE])
-    return _HTML_TAG.sub(f'<html lang="{lang.bcp47}" dir="{lang.direction}"', output, count=1)
+    output = _HTML_TAG.sub(f'<html lang="{lang.bcp47}" dir="{lang.direction}"', output, count=1)
+    return absolute_alternates(output, page_url(page, config))
+
+
+def page_url(page: Page, config: MkDocsConfig) -> str:
+    """The page's public address: site_url and the page's path."""
+    return urljoin(config.site_url, page.url)
+
+
+def absolute_alternates(html: str, url: str) -> str:
+    """The head's alternate-language links as absolute URLs (search engines ignore relative
+    hreflang links), tagged like <html lang> (Central Kurdish "ckb"), and the Swedish page,
+    the site's default, once more as x-default: where a reader of another language lands."""
+    end = html.find("</head>")
+
+    def absolute(match: re.Match) -> str:
+        href, code = urljoin(url, match[1]), match[2]
+        link = f'<link rel="alternate" href="{href}" hreflang="{_bcp47(code)}">'
+        if code == DEFAULT_LANGUAGE:
+            link += f'\n<link rel="alternate" href="{href}" hreflang="x-default">'
+        return link
+
+    return _HEAD_ALTERNATE.sub(absolute, html[:end]) + html[end:]
+
+
+_HREFLANG_LINK = re.compile(r'href="[^"]*" hreflang="([^"]*)"')
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """The 404 page is no page's translation: Material gave it the links of the last page
+    built (every language's Kiruna). Its language menu goes to each language's home page, by
+    absolute URL (a 404 is served at any path), and it declares no alternates."""
+    if template_name != "404.html":
+        return output
+    end = output.find("</head>")
+    output = re.sub(r"\s*" + _HEAD_ALTERNATE.pattern, "", output[:end]) + output[end:]
+
+    def home(match: re.Match) -> str:
+        code = match[1]
+        prefix = "" if code == DEFAULT_LANGUAGE else f"{code}/"
+        return f'href="{urljoin(config.site_url, prefix)}" hreflang="{code}"'
+
+    return _HREFLANG_LINK.sub(home, output)
+
+
+def _bcp47(code: str) -> str:
+    return BY_CODE[code].bcp47 if code in BY_CODE else code
 
 
 def on_post_build(config: MkDocsConfig) -> None:

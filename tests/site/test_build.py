@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from markupsafe import escape
 
+from tests.site.conftest import PUBLIC_URL
 from vagut import directory
 from vagut.i18n import t
 from vagut.languages import LANGUAGE_CODES, LANGUAGES
@@ -129,6 +130,77 @@ def test_the_language_menu_links_to_the_same_municipality(built_site):
             continue
         target = "kommun/haninge/" if lang == "sv" else f"{lang}/kommun/haninge/"
         assert f'href="../../../{target}" hreflang="{lang}"' in html
+
+
+class HeadLinks(HTMLParser):
+    """The <link rel="alternate" hreflang> and canonical links of a page's <head>."""
+
+    def __init__(self):
+        super().__init__()
+        self.alternates: dict[str, str] = {}
+        self.canonical: str | None = None
+        self.in_head = True
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "body":
+            self.in_head = False
+        if tag != "link" or not self.in_head:
+            return
+        if attrs.get("rel") == "alternate" and "hreflang" in attrs:
+            assert attrs["hreflang"] not in self.alternates, attrs
+            self.alternates[attrs["hreflang"]] = attrs["href"]
+        if attrs.get("rel") == "canonical":
+            self.canonical = attrs["href"]
+
+
+def head_links(path: Path) -> HeadLinks:
+    parser = HeadLinks()
+    parser.feed(path.read_text())
+    return parser
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+@pytest.mark.parametrize("parts", [(), ("kommun",), ("kommun", "haninge"), ("foraldrar",)])
+def test_alternate_language_links_are_absolute(built_site, lang, parts):
+    """Issue 15: relative hreflang links are ignored by search engines (SEO 0.90). Every
+    language's version under the configured site_url, Central Kurdish as ckb, Swedish also as
+    x-default, and the page itself as canonical."""
+    links = head_links(page_path(built_site, lang, *parts))
+    path = "".join(f"{part}/" for part in parts)
+    expected = {
+        ("ckb" if code == "ku" else code): PUBLIC_URL + ("" if code == "sv" else f"{code}/") + path
+        for code in LANGUAGE_CODES
+    }
+    expected["x-default"] = PUBLIC_URL + path
+    assert links.alternates == expected
+    assert links.canonical == expected["ckb" if lang == "ku" else lang]
+
+
+def test_the_404_page_links_every_language_home_and_declares_no_alternates(built_site):
+    """It is served at any path and is no page's translation (it linked every language's
+    Kiruna, the last page built)."""
+    html = (built_site / "404.html").read_text()
+    assert head_links(built_site / "404.html").alternates == {}
+    menu = dict(re.findall(r'href="([^"]*)" hreflang="([^"]*)"', html))
+    assert sorted(menu.values()) == sorted(LANGUAGE_CODES)
+    assert set(menu) == {PUBLIC_URL + ("" if c == "sv" else f"{c}/") for c in LANGUAGE_CODES}
+
+
+def test_absolute_alternates_keep_a_site_url_with_a_path():
+    """A site served under a path (https://example.org/vagut/) keeps it in every link."""
+    html = (
+        '<html><head><link rel="alternate" href="../../../kommun/haninge/" hreflang="sv">\n'
+        '<link rel="alternate" href="./" hreflang="ku"></head><body>'
+        '<a href="../../../kommun/haninge/" hreflang="sv" class="md-select__link">Svenska</a>'
+    )
+    out = HOOKS.absolute_alternates(html, "https://example.org/vagut/ku/kommun/haninge/")
+    swedish = "https://example.org/vagut/kommun/haninge/"
+    assert f'<link rel="alternate" href="{swedish}" hreflang="sv">' in out
+    assert f'<link rel="alternate" href="{swedish}" hreflang="x-default">' in out
+    assert 'href="https://example.org/vagut/ku/kommun/haninge/" hreflang="ckb">' in out
+    # The language menu in the page's body stays relative: it works on any host.
+    assert '<a href="../../../kommun/haninge/" hreflang="sv" class="md-select__link">' in out
 
 
 def test_directory_lists_all_290_without_javascript_and_ships_lookup_data(built_site):
