@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urljoin
 
 import jinja2
+import segno
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -38,6 +40,8 @@ log = logging.getLogger("mkdocs.hooks.site")
 TEMPLATES = Path(__file__).parent / "templates"
 DIRECTORY = "kommun"  # /kommun/ and /kommun/<slug>/ are a contract (docs/DESIGN.md)
 PLACES_FILE = "assets/places.json"
+# The guidance pages that print as a leaflet, besides every municipality page (issue 15).
+GUIDANCE = frozenset({"lamna-kriminalitet", "foraldrar", "prata-med-ditt-barn", "hjalp"})
 # Whom the page says an anonymous first contact goes to. The intake service decides when the
 # contact arrives (the coordinators linked to the municipality in its database, else Väg ut's
 # national fallback coordinator) and its receipt says which; a static page cannot ask it. So a
@@ -138,6 +142,62 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             src_uri = f"{DIRECTORY}/{slug}.{lang}.md"
             files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
     return files
+
+
+def is_leaflet(page: Page) -> bool:
+    """A municipality's page or a guidance page: what a coordinator or a school prints."""
+    src_uri = page.file.src_uri
+    if src_uri.startswith(f"{DIRECTORY}/"):
+        return not src_uri.startswith(f"{DIRECTORY}/index.")
+    return src_uri.split(".")[0] in GUIDANCE
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    if is_leaflet(page):
+        url = page_url(page, config)
+        context["leaflet"] = {"url": url, "qr": Markup(qr_svg(url))}
+    return context
+
+
+# The printed page's QR code: segno, from the page's absolute URL alone, error correction M
+# (a leaflet gets creased), the quiet zone of four modules the standard asks for, sized by CSS.
+QR_OPTIONS = {"error": "m", "micro": False}
+QR_SVG = {"scale": 1, "border": 4, "omitsize": True, "svgclass": "vu-leaflet__qr",
+          "lineclass": None}  # fmt: skip
+# segno picks the best of eight masks for each code, about 5 ms a page, 15 s for the 2,940 pages
+# a build prints: the codes are kept between builds, keyed by URL and by what draws them.
+QR_CACHE = Path(__file__).resolve().parent.parent / "build" / "qr-codes.json"
+_QR_GENERATOR = json.dumps([segno.__version__, QR_OPTIONS, QR_SVG], sort_keys=True)
+
+
+def qr_svg(url: str) -> str:
+    codes = _qr_codes()
+    if url not in codes:
+        codes[url] = segno.make(url, **QR_OPTIONS).svg_inline(**QR_SVG)
+        _qr_codes_changed.add(url)
+    return codes[url]
+
+
+@cache
+def _qr_codes() -> dict[str, str]:
+    try:
+        cached = json.loads(QR_CACHE.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return cached["codes"] if cached.get("generator") == _QR_GENERATOR else {}
+
+
+_qr_codes_changed: set[str] = set()
+
+
+def _save_qr_codes() -> None:
+    if _qr_codes_changed:
+        QR_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        # Whole or not at all: another build (a test run, the bench) may be reading it.
+        partial_file = QR_CACHE.with_suffix(f".{os.getpid()}.tmp")
+        partial_file.write_text(_json({"generator": _QR_GENERATOR, "codes": _qr_codes()}), "utf-8")
+        partial_file.replace(QR_CACHE)
+        _qr_codes_changed.clear()
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -267,6 +327,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         path = Path(config.site_dir) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
+    _save_qr_codes()
 
 
 @cache

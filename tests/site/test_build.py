@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import segno
 from markupsafe import escape
 
 from tests.site.conftest import PUBLIC_URL
@@ -201,6 +202,60 @@ def test_absolute_alternates_keep_a_site_url_with_a_path():
     assert 'href="https://example.org/vagut/ku/kommun/haninge/" hreflang="ckb">' in out
     # The language menu in the page's body stays relative: it works on any host.
     assert '<a href="../../../kommun/haninge/" hreflang="sv" class="md-select__link">' in out
+
+
+def qr_modules(svg: str) -> tuple[int, set[tuple[int, int]]]:
+    """The size and the dark modules (row, column) of a QR code as segno draws it in SVG at
+    scale 1: a path of moves (M absolute, m relative) and horizontal runs (h)."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg)[1])
+    path = re.search(r' d="([^"]+)"', svg)[1]
+    x = y = 0.0
+    dark = set()
+    for command, *numbers in re.findall(r"([MmHh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        a = float(numbers[0])
+        if command == "M":
+            x, y = a, float(numbers[1])
+        elif command == "m":
+            x, y = x + a, y + float(numbers[1])
+        else:  # a run of `a` dark modules at row y - 0.5 (the stroke's middle)
+            dark.update((int(y), int(x) + i) for i in range(int(a)))
+            x += a
+    return size, dark
+
+
+def segno_modules(url: str) -> tuple[int, set[tuple[int, int]]]:
+    """What segno makes of the URL on its own: the code's modules with a quiet zone of four."""
+    matrix = segno.make(url, error="m", micro=False).matrix
+    dark = {(r + 4, c + 4) for r, row in enumerate(matrix) for c, bit in enumerate(row) if bit}
+    return len(matrix) + 8, dark
+
+
+LEAFLETS = [("kommun", "haninge"), ("kommun", "habo-uppsala"), ("foraldrar",),
+            ("lamna-kriminalitet",), ("prata-med-ditt-barn",), ("hjalp",)]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+@pytest.mark.parametrize("parts", LEAFLETS)
+def test_a_printed_page_has_a_qr_code_to_its_own_address(built_site, lang, parts):
+    """Issue 15: a municipality's page and a guidance page print with a QR code to the page,
+    drawn at build time: the SVG in the page is segno's code for the page's absolute URL,
+    module for module (no decoder here; the matrix is what a decoder would read)."""
+    html = page_path(built_site, lang, *parts).read_text()
+    url = PUBLIC_URL + ("" if lang == "sv" else f"{lang}/") + "".join(f"{p}/" for p in parts)
+    leaflets = re.findall(r'<aside class="vu-leaflet">(.*?)</aside>', html, re.S)
+    assert len(leaflets) == 1
+    svg = re.search(r"<svg[^>]*>.*?</svg>", leaflets[0], re.S)[0]
+    assert 'class="vu-leaflet__qr"' in svg
+    assert qr_modules(svg) == segno_modules(url)
+    assert f'<span class="vu-leaflet__url" dir="ltr">{url}</span>' in leaflets[0]
+    assert str(escape(t("site.print.qr_caption", lang))) in leaflets[0]
+    assert "data-print hidden" in html  # site.js shows the print button
+
+
+@pytest.mark.parametrize("parts", [(), ("kommun",), ("om",), ("integritet",)])
+def test_pages_that_are_no_leaflet_carry_no_qr_code(built_site, parts):
+    html = page_path(built_site, "ar", *parts).read_text()
+    assert "vu-leaflet" not in html and "data-print" not in html
 
 
 def test_directory_lists_all_290_without_javascript_and_ships_lookup_data(built_site):
