@@ -258,6 +258,17 @@ def test_pages_that_are_no_leaflet_carry_no_qr_code(built_site, parts):
     assert "vu-leaflet" not in html and "data-print" not in html
 
 
+def test_no_page_runs_an_inline_script(built_site):
+    """A Content-Security-Policy of script-src 'self' must hold: every script is a file (JSON
+    data blocks are not run). Material's inline helpers for its bundle are left out with it."""
+    inline = {}
+    for path in all_pages(built_site):
+        for attributes in re.findall(r"<script\b([^>]*)>", path.read_text()):
+            if "src=" not in attributes and 'type="application/json"' not in attributes:
+                inline.setdefault(attributes, str(path.relative_to(built_site)))
+    assert not inline, inline
+
+
 def test_directory_lists_all_290_without_javascript_and_ships_lookup_data(built_site):
     html = page_path(built_site, "ti", "kommun").read_text()
     assert len(re.findall(r'<li><a href="[a-z0-9-]+/" lang="sv">', html)) == 290
