@@ -11,6 +11,7 @@ every string from translations/ through `t`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -28,7 +29,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from vagut import dates, directory, phones
+from vagut import csspruning, dates, directory, phones
 from vagut.compiled import Directory, Municipality
 from vagut.i18n import section, strings, t
 from vagut.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGE_CODES
@@ -320,6 +321,9 @@ def _bcp47(code: str) -> str:
     return BY_CODE[code].bcp47 if code in BY_CODE else code
 
 
+# After mkdocs-static-i18n's (-100), which builds every other language inside the first one's
+# post-build: the first language's pass ends last, once every page of every language is written.
+@event_priority(-200)
 def on_post_build(config: MkDocsConfig) -> None:
     # Runs on every language's pass; the files are made once and written each time (cheap),
     # so that whichever pass ends the build leaves them in place.
@@ -328,6 +332,58 @@ def on_post_build(config: MkDocsConfig) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
     _save_qr_codes()
+    if not getattr(config.plugins.get("i18n"), "building", False):  # the last pass
+        prune_material_css(Path(config.site_dir))
+
+
+# Material's style sheets, as its templates link them, and the site's own, which read their
+# custom properties. Material's script bundle is not loaded (main.html): its words are no
+# safelist; the site's scripts are (what site.js, places.js and the chat widget add at run time).
+MATERIAL_CSS = re.compile(r"assets/stylesheets/((?:main|palette)\.[0-9a-f]{8})\.min\.css")
+OWN_CSS = ("assets/site.css", "assets/chat/chat.css")
+SCRIPTS = ("assets/site.js", "assets/places.js", "assets/chat/chat.js")
+
+
+def prune_material_css(site: Path) -> dict[str, str]:
+    """Material's style sheets with only the rules the built pages can use (vagut.csspruning:
+    against every page of every language, and what the site's scripts add), under a name of
+    their own content's hash (a page and its style sheet change together, never one cached
+    without the other); every page's links rewritten. Returns {old name: new name}."""
+    pages = sorted(site.rglob("*.html"))
+    used = csspruning.Used()
+    originals: dict[str, str] = {}  # as the pages link them: "main.57a0d79d": "assets/…"
+    for page in pages:
+        html = page.read_text("utf-8")
+        used.add_html(html)
+        originals.update((match[1], match[0]) for match in MATERIAL_CSS.finditer(html))
+    for script in SCRIPTS:
+        used.add_script((site / script).read_text("utf-8"))
+    stylesheets = site / "assets" / "stylesheets"
+    rules = {
+        name: csspruning.prune_rules((site / relative).read_text("utf-8"), used)
+        for name, relative in originals.items()
+    }
+    own = "".join((site / relative).read_text("utf-8") for relative in OWN_CSS)
+    renamed = {}
+    for name, relative in originals.items():
+        others = own + "".join(css for other, css in rules.items() if other != name)
+        css = csspruning.prune_custom_properties(rules[name], others)
+        digest = hashlib.sha256(css.encode()).hexdigest()[:8]
+        new = f"{name.split('.')[0]}.{digest}.min.css"
+        if Path(relative).name == new:  # already cut (mkdocs build --dirty)
+            continue
+        (stylesheets / new).write_text(css, "utf-8")
+        (site / relative).unlink()
+        (site / f"{relative}.map").unlink(missing_ok=True)  # it maps the whole file
+        renamed[Path(relative).name] = new
+    for page in pages:
+        html = page.read_text("utf-8")
+        changed = html
+        for old, new in renamed.items():
+            changed = changed.replace(f"assets/stylesheets/{old}", f"assets/stylesheets/{new}")
+        if changed != html:
+            page.write_text(changed, "utf-8")
+    return renamed
 
 
 @cache
