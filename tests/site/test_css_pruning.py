@@ -209,6 +209,10 @@ def _chat_open(page) -> None:
     # No chat server in these tests: the widget says so, with a link to the form. Wait for it,
     # so that both snapshots hold the same elements.
     expect(page.locator("[data-chat-log] a").first).to_be_visible(timeout=10_000)
+    # The widget's own style sheet comes after its panel: wait for it too.
+    page.wait_for_function(
+        "(document.querySelector('link[data-chat-styles]') || {}).sheet?.cssRules.length > 0"
+    )
 
 
 STATES = {
