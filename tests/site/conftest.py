@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported where used: the build checks need none of the inta
     from intake_api.mailcatcher import MailCatcher
 
 ROOT = Path(__file__).resolve().parents[2]
+PUBLIC_URL = "https://vag-ut.example.org/"  # the built site's public address (VAGUT_SITE_URL)
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +50,8 @@ def built_site(tmp_path_factory, chat_port, intake_port) -> Path:
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
+        # A public address unlike the local server's: absolute links must use it, not guess.
+        "VAGUT_SITE_URL": PUBLIC_URL,
         "VAGUT_CHAT_URL": f"http://127.0.0.1:{chat_port}",
         "VAGUT_INTAKE_FORM_URL": f"http://127.0.0.1:{intake_port}/api/v1/form",
     }

@@ -8,8 +8,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import segno
 from markupsafe import escape
 
+from tests.site.conftest import PUBLIC_URL
 from vagut import directory
 from vagut.i18n import t
 from vagut.languages import LANGUAGE_CODES, LANGUAGES
@@ -129,6 +131,142 @@ def test_the_language_menu_links_to_the_same_municipality(built_site):
             continue
         target = "kommun/haninge/" if lang == "sv" else f"{lang}/kommun/haninge/"
         assert f'href="../../../{target}" hreflang="{lang}"' in html
+
+
+class HeadLinks(HTMLParser):
+    """The <link rel="alternate" hreflang> and canonical links of a page's <head>."""
+
+    def __init__(self):
+        super().__init__()
+        self.alternates: dict[str, str] = {}
+        self.canonical: str | None = None
+        self.in_head = True
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "body":
+            self.in_head = False
+        if tag != "link" or not self.in_head:
+            return
+        if attrs.get("rel") == "alternate" and "hreflang" in attrs:
+            assert attrs["hreflang"] not in self.alternates, attrs
+            self.alternates[attrs["hreflang"]] = attrs["href"]
+        if attrs.get("rel") == "canonical":
+            self.canonical = attrs["href"]
+
+
+def head_links(path: Path) -> HeadLinks:
+    parser = HeadLinks()
+    parser.feed(path.read_text())
+    return parser
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+@pytest.mark.parametrize("parts", [(), ("kommun",), ("kommun", "haninge"), ("foraldrar",)])
+def test_alternate_language_links_are_absolute(built_site, lang, parts):
+    """Issue 15: relative hreflang links are ignored by search engines (SEO 0.90). Every
+    language's version under the configured site_url, Central Kurdish as ckb, Swedish also as
+    x-default, and the page itself as canonical."""
+    links = head_links(page_path(built_site, lang, *parts))
+    path = "".join(f"{part}/" for part in parts)
+    expected = {
+        ("ckb" if code == "ku" else code): PUBLIC_URL + ("" if code == "sv" else f"{code}/") + path
+        for code in LANGUAGE_CODES
+    }
+    expected["x-default"] = PUBLIC_URL + path
+    assert links.alternates == expected
+    assert links.canonical == expected["ckb" if lang == "ku" else lang]
+
+
+def test_the_404_page_links_every_language_home_and_declares_no_alternates(built_site):
+    """It is served at any path and is no page's translation (it linked every language's
+    Kiruna, the last page built)."""
+    html = (built_site / "404.html").read_text()
+    assert head_links(built_site / "404.html").alternates == {}
+    menu = dict(re.findall(r'href="([^"]*)" hreflang="([^"]*)"', html))
+    assert sorted(menu.values()) == sorted(LANGUAGE_CODES)
+    assert set(menu) == {PUBLIC_URL + ("" if c == "sv" else f"{c}/") for c in LANGUAGE_CODES}
+
+
+def test_absolute_alternates_keep_a_site_url_with_a_path():
+    """A site served under a path (https://example.org/vagut/) keeps it in every link."""
+    html = (
+        '<html><head><link rel="alternate" href="../../../kommun/haninge/" hreflang="sv">\n'
+        '<link rel="alternate" href="./" hreflang="ku"></head><body>'
+        '<a href="../../../kommun/haninge/" hreflang="sv" class="md-select__link">Svenska</a>'
+    )
+    out = HOOKS.absolute_alternates(html, "https://example.org/vagut/ku/kommun/haninge/")
+    swedish = "https://example.org/vagut/kommun/haninge/"
+    assert f'<link rel="alternate" href="{swedish}" hreflang="sv">' in out
+    assert f'<link rel="alternate" href="{swedish}" hreflang="x-default">' in out
+    assert 'href="https://example.org/vagut/ku/kommun/haninge/" hreflang="ckb">' in out
+    # The language menu in the page's body stays relative: it works on any host.
+    assert '<a href="../../../kommun/haninge/" hreflang="sv" class="md-select__link">' in out
+
+
+def qr_modules(svg: str) -> tuple[int, set[tuple[int, int]]]:
+    """The size and the dark modules (row, column) of a QR code as segno draws it in SVG at
+    scale 1: a path of moves (M absolute, m relative) and horizontal runs (h)."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg)[1])
+    path = re.search(r' d="([^"]+)"', svg)[1]
+    x = y = 0.0
+    dark = set()
+    for command, *numbers in re.findall(r"([MmHh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        a = float(numbers[0])
+        if command == "M":
+            x, y = a, float(numbers[1])
+        elif command == "m":
+            x, y = x + a, y + float(numbers[1])
+        else:  # a run of `a` dark modules at row y - 0.5 (the stroke's middle)
+            dark.update((int(y), int(x) + i) for i in range(int(a)))
+            x += a
+    return size, dark
+
+
+def segno_modules(url: str) -> tuple[int, set[tuple[int, int]]]:
+    """What segno makes of the URL on its own: the code's modules with a quiet zone of four."""
+    matrix = segno.make(url, error="m", micro=False).matrix
+    dark = {(r + 4, c + 4) for r, row in enumerate(matrix) for c, bit in enumerate(row) if bit}
+    return len(matrix) + 8, dark
+
+
+LEAFLETS = [("kommun", "haninge"), ("kommun", "habo-uppsala"), ("foraldrar",),
+            ("lamna-kriminalitet",), ("prata-med-ditt-barn",), ("hjalp",)]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+@pytest.mark.parametrize("parts", LEAFLETS)
+def test_a_printed_page_has_a_qr_code_to_its_own_address(built_site, lang, parts):
+    """Issue 15: a municipality's page and a guidance page print with a QR code to the page,
+    drawn at build time: the SVG in the page is segno's code for the page's absolute URL,
+    module for module (no decoder here; the matrix is what a decoder would read)."""
+    html = page_path(built_site, lang, *parts).read_text()
+    url = PUBLIC_URL + ("" if lang == "sv" else f"{lang}/") + "".join(f"{p}/" for p in parts)
+    leaflets = re.findall(r'<aside class="vu-leaflet">(.*?)</aside>', html, re.S)
+    assert len(leaflets) == 1
+    svg = re.search(r"<svg[^>]*>.*?</svg>", leaflets[0], re.S)[0]
+    assert 'class="vu-leaflet__qr"' in svg
+    assert qr_modules(svg) == segno_modules(url)
+    assert f'<span class="vu-leaflet__url" dir="ltr">{url}</span>' in leaflets[0]
+    assert str(escape(t("site.print.qr_caption", lang))) in leaflets[0]
+    assert "data-print hidden" in html  # site.js shows the print button
+
+
+@pytest.mark.parametrize("parts", [(), ("kommun",), ("om",), ("integritet",)])
+def test_pages_that_are_no_leaflet_carry_no_qr_code(built_site, parts):
+    html = page_path(built_site, "ar", *parts).read_text()
+    assert "vu-leaflet" not in html and "data-print" not in html
+
+
+def test_no_page_runs_an_inline_script(built_site):
+    """A Content-Security-Policy of script-src 'self' must hold: every script is a file (JSON
+    data blocks are not run). Material's inline helpers for its bundle are left out with it."""
+    inline = {}
+    for path in all_pages(built_site):
+        for attributes in re.findall(r"<script\b([^>]*)>", path.read_text()):
+            if "src=" not in attributes and 'type="application/json"' not in attributes:
+                inline.setdefault(attributes, str(path.relative_to(built_site)))
+    assert not inline, inline
 
 
 def test_directory_lists_all_290_without_javascript_and_ships_lookup_data(built_site):

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.site.conftest import NEUTRAL, new_context
+from vagut.i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -104,3 +105,65 @@ def test_the_local_number_is_the_biggest_tap_target(browser, site_url, lang, slu
     assert local and others
     assert min(local) >= max(others) * 0.9, (local, others)  # as big as the biggest national
     assert all(height >= 44 for is_local, _, height in areas if is_local)  # a thumb's width
+
+
+OPENER = ".md-header [data-chat-open]"
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "ti"])
+@pytest.mark.parametrize("width", [320, 360, 1280])
+@pytest.mark.parametrize("path", ["/", "/kommun/haninge/"])
+def test_the_chat_opener_is_on_screen_without_scrolling(browser, site_url, lang, width, path):
+    """Issue 15: on a phone the chat's button was about 2,200 px down a municipality page. The
+    header's opener is in the first screen and stays there when the page scrolls, uncovered,
+    and covers neither the quick exit nor the 112 line."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 640 if width < 1000 else 800})
+    page.goto(f"{site_url}{_prefix(lang)}{path}")
+    opener = page.locator(OPENER)
+    expect(opener).to_have_accessible_name(t("site.chat.header", lang))
+    for scrolled in (False, True):
+        if scrolled:
+            page.mouse.wheel(0, 1500)
+            page.wait_for_function("scrollY > 0")
+        for selector in (OPENER, "a[data-quick-exit]"):
+            result = page.evaluate(AT_CENTRE, selector)
+            assert result["inside"], f"{selector} off screen at {width} px in {lang} {path}"
+            assert result["covered_by"] == "", f"{selector} covered at {width} px: {result}"
+    page.evaluate("scrollTo(0, 0)")
+    result = page.evaluate(AT_CENTRE, '.vu-emergency a[href="tel:112"]')
+    assert result["inside"] and result["covered_by"] == "", result
+    box = opener.bounding_box()
+    assert box["height"] >= 44
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar", "ti"])
+def test_the_chat_opener_works_from_the_keyboard(browser, site_url, lang):
+    """Reached with Tab early on the page (after the 112 line and the quick exit), opened with
+    Enter, and focus comes back to it when the chat is closed."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{site_url}{_prefix(lang)}/kommun/haninge/")
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({OPENER!r})"):
+            break
+    else:
+        raise AssertionError("Tab did not reach the chat opener within 8 presses")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-chat-panel]")).to_be_visible()
+    expect(page.locator(OPENER)).to_have_attribute("aria-expanded", "true")
+    page.locator("[data-chat-close]").click()
+    expect(page.locator(OPENER)).to_be_focused()
+    context.close()
+
+
+def test_without_javascript_no_chat_opener_is_shown(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{site_url}/kommun/haninge/")
+    expect(page.locator(OPENER)).to_be_hidden()
+    context.close()

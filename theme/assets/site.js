@@ -142,6 +142,11 @@
       button.hidden = false;
       button.addEventListener("click", function () { openChat(button); });
     });
+    // The leaflet's print button: a button only where script runs (window.print).
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
     document.querySelectorAll("[data-directory-search]").forEach(setUpDirectory);
   });
 })();
