@@ -22,7 +22,7 @@ may occur.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 _TAG = re.compile(r"""<([a-zA-Z][\w:-]*)((?:[^>"']+|"[^"]*"|'[^']*')*)>""")
@@ -199,20 +199,30 @@ def prune(css: str, used: Used, other_css: str = "") -> str:
 
 def prune_rules(css: str, used: Used) -> str:
     """The style sheet with only the rules whose selectors may match (minified as it came)."""
+
+    def keep_used_selectors(prelude: str, body: str) -> str:
+        kept = [s for s in _split_top_level(prelude, ",") if selector_is_used(s, used)]
+        return f"{','.join(kept)}{{{body}}}" if kept else ""
+
+    return _map_rules(css, keep_used_selectors)
+
+
+def _map_rules(css: str, rule: Callable[[str, str], str]) -> str:
+    """`css` with every style rule replaced by `rule(prelude, body)` ("" drops it), inside
+    @media and @supports too (dropped when nothing is left in them); other at-rules as they
+    are."""
     out = []
     for prelude, body in _blocks(css):
         if body is None:
             out.append(prelude)
         elif prelude.startswith(("@media", "@supports")):
-            inner = prune_rules(body, used)
+            inner = _map_rules(body, rule)
             if inner:
                 out.append(f"{prelude}{{{inner}}}")
         elif prelude.startswith("@"):
             out.append(f"{prelude}{{{body}}}")
         else:
-            kept = [s for s in _split_top_level(prelude, ",") if selector_is_used(s, used)]
-            if kept:
-                out.append(f"{','.join(kept)}{{{body}}}")
+            out.append(rule(prelude, body))
     return "".join(out)
 
 
@@ -232,23 +242,13 @@ def prune_custom_properties(css: str, other_css: str = "") -> str:
 
 
 def _drop_declarations(css: str, read: set[str]) -> str:
-    out = []
-    for prelude, body in _blocks(css):
-        if body is None:
-            out.append(prelude)
-        elif prelude.startswith(("@media", "@supports")):
-            inner = _drop_declarations(body, read)
-            if inner:
-                out.append(f"{prelude}{{{inner}}}")
-        elif prelude.startswith("@"):
-            out.append(f"{prelude}{{{body}}}")
-        else:
-            kept = [
-                declaration
-                for declaration in _split_top_level(body, ";")
-                if declaration.strip()
-                and not ((name := _CUSTOM_PROPERTY.match(declaration)) and name[1] not in read)
-            ]
-            if kept:
-                out.append(f"{prelude}{{{';'.join(kept)}}}")
-    return "".join(out)
+    def keep_read_properties(prelude: str, body: str) -> str:
+        kept = [
+            declaration
+            for declaration in _split_top_level(body, ";")
+            if declaration.strip()
+            and not ((name := _CUSTOM_PROPERTY.match(declaration)) and name[1] not in read)
+        ]
+        return f"{prelude}{{{';'.join(kept)}}}" if kept else ""
+
+    return _map_rules(css, keep_read_properties)
