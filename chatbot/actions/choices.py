@@ -43,9 +43,9 @@ NOTHING = {"nej", "nej tack", "inget", "ingenting", "inget mer", "skippa", "skip
            "هیچی", "هیچ", "نه", "رد کن", "نەخێر", "هیچ شتێک", "تێپەڕاندن", "የለን", "ሕለፍ",
            "ምንም", "ኣይፋል"}
 
-# What people type instead of pressing a button, any language. Compared folded (`_fold`: lower
-# case, no diacritics, one form per Arabic-script letter, Western digits). A Latin keyword of four
-# letters or more also matches the start of a word ("annesi" in "annesiyim", "llam" in
+# What people type instead of pressing a button, any language. Compared folded (`fold_answer`:
+# lower case, no diacritics, one form per Arabic-script letter, Western digits). A Latin keyword
+# of four letters or more also matches the start of a word ("annesi" in "annesiyim", "llam" in
 # "llamame"); an Arabic-script or Ge'ez one of three letters or more matches inside a word, since
 # words take prefixes and suffixes there ("دوست" in "دوستشم", "اتصل" in "اتصلوا"). Several words
 # match as a phrase. The option with the most keywords wins; a tie is not an answer.
@@ -86,7 +86,8 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "abla", "abi", "kardes",
             # so
             "hooyo", "hooyadiis", "aabe", "aabihiis", "walaal", "saaxiib", "qaraabo", "wiilkayga",
-            "gabadhayda", "ninkayga", "naagtayda", "eedo", "eeddo", "eedda", "eeddadiis", "habaryartiis", "adeer", "abti", "habaryar",
+            "gabadhayda", "ninkayga", "naagtayda", "eedo", "eeddo", "eedda", "eeddadiis",
+            "habaryartiis", "adeer", "abti", "habaryar",
             "ayeeyo", "awoowe", "deris",
             # ar
             "ام", "اب", "امه", "ابوه", "والدته", "والده", "امي", "ابوي", "ابني", "بنتي", "ولدي",
@@ -153,7 +154,8 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                          "hanjab", "تهديد", "مهدد", "تهدید", "هەڕەشە", "ፍርሒ", "ፈራርሕ"),
         "other": ("annat", "nagot annat", "other", "something else", "else", "autre",
                   "autre chose", "otra", "otro", "otra cosa", "baska", "kale", "wax kale",
-                  "اخر", "ثاني", "شي ثاني", "تاني", "تانيه", "حاجه تانيه", "دیگه", "دیگر", "تر", "شتێکی تر", "ካልእ"),
+                  "اخر", "ثاني", "شي ثاني", "تاني", "تانيه", "حاجه تانيه", "دیگه", "دیگر", "تر",
+                  "شتێکی تر", "ካልእ"),
     },
     "age_group": {
         "under_18": ("under 18", "minderarig", "barn", "ung", "tonaring", "minor", "child",
@@ -169,7 +171,8 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                     "نمیدانم", "نمیدونم", "نمی دانم", "نمی دونم", "نازانم", "ኣይፈልጥን"),
     },
     "contact_method": {
-        "receipt_code": ("kod", "kvitto", "kvittokod", "anonym", "anonymt", "code", "receipt", "koden",
+        "receipt_code": ("kod", "koden", "kvitto", "kvittokod", "anonym", "anonymt", "code",
+                         "receipt",
                          "anonymous", "codigo", "anonimo", "recu", "anonyme", "makbuz", "anonim",
                          "koodh", "rasiid", "رمز", "ایصال", "کد", "رسید", "کۆد", "پسوڵە", "ኮድ",
                          "ቅብሊት"),
@@ -211,10 +214,8 @@ def fold_answer(text: str) -> str:
     return " ".join(_WORD.findall(folded))
 
 
-_fold = fold_answer
 
-
-_FOLDED_NEGATIONS = {_fold(word) for word in NEGATIONS}
+_FOLDED_NEGATIONS = {fold_answer(word) for word in NEGATIONS}
 
 
 def _word_matches(keyword: str, word: str) -> bool:
@@ -239,24 +240,25 @@ def _negated(words: List[str], at: int) -> bool:
     """A negation among the three words before or the two after, or in the word itself
     (Tigrinya ኣይ-, Turkish -may-: "ኣይትደውሉለይ", "aramayin")."""
     near = words[max(0, at - 3) : at] + words[at + 1 : at + 3]
-    return bool(_FOLDED_NEGATIONS.intersection(near)) or words[at].startswith("ኣይ") or "aramay" in words[at]
+    word = words[at]
+    return bool(_FOLDED_NEGATIONS.intersection(near)) or word.startswith("ኣይ") or "aramay" in word
 
 
 @functools.lru_cache(maxsize=None)
 def _folded_keywords(slot: str) -> Dict[str, Tuple[str, ...]]:
-    return {value: tuple(_fold(k) for k in keywords)
+    return {value: tuple(fold_answer(k) for k in keywords)
             for value, keywords in KEYWORDS[slot].items()}  # fmt: skip
 
 
 def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional[str]:
     """The value `text` stands for, or None. `titles`: value → its button texts in every
     language. Tries: a button's text, the option's number ("2"), an age, then keywords."""
-    folded = _fold(text)
+    folded = fold_answer(text)
     if not folded:
         return None
     options = [value for value, _ in CHOICES[slot]]
     for value in options:
-        if any(folded == _fold(title) for title in titles.get(value, [])):
+        if any(folded == fold_answer(title) for title in titles.get(value, [])):
             return value
     if folded.isdigit():
         number = int(folded)
@@ -269,7 +271,7 @@ def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional
     if slot == "age_group":
         ages = [int(n) for n in _NUMBER.findall(folded) if 5 <= int(n) <= 110]
         if ages:
-            under = any(_positions(_fold(word), words) for word in UNDER)
+            under = any(_positions(fold_answer(word), words) for word in UNDER)
             return "under_18" if ages[0] < 18 or (under and ages[0] == 18) else "adult"
     scores = {}
     for value, keywords in _folded_keywords(slot).items():
@@ -287,6 +289,6 @@ def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional
         return None  # "ring mig inte" contains "Ring mig"
     for value in options:  # a longer answer that contains a button's whole text
         for title in titles.get(value, []):
-            if len(_fold(title)) >= 4 and f" {_fold(title)} " in f" {folded} ":
+            if len(fold_answer(title)) >= 4 and f" {fold_answer(title)} " in f" {folded} ":
                 return value
     return None

@@ -198,8 +198,7 @@ class ActionLocalContact(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if not text or text.startswith("/"):
             return []
-        match = places.find(text, typos=False, sounds=False)
-        code = match.exact
+        code = sure_place(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if code is None and intent in WHO_TO_CALL and not tracker.get_slot("municipality_code"):
             # On a municipality's page, "I want out, who helps me?" is about that municipality.

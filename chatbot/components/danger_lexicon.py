@@ -18,8 +18,8 @@ KINDS = ("self_harm", "acute")  # self-harm first: its reply carries the acute o
 # belongs to something else: "kan inte ringa dom hör mig", "no phone, been stabbed".
 NOBODY = {"ingen", "nobody", "noone", "kimse", "nadie", "personne", "qofna", "aucun", "ninguno"}
 NEGATIONS = {"inte", "not", "ima", "no", "pas", "sans", "without", "utan", "never", "aldrig"}
-SCRIPT_NEGATIONS = ["ما احد", "لا احد", "ماحد", "محد", "ما حدا", "ماحدا", "هيچ كس", "هيچكس", "هيچ كهس",
-                    "كهس ني", "የለን", "ማንም"]
+SCRIPT_NEGATIONS = ["ما احد", "لا احد", "ماحد", "محد", "ما حدا", "ماحدا", "هيچ كس", "هيچكس",
+                    "هيچ كهس", "كهس ني", "የለን", "ማንም"]
 
 # Arabic-script letters folded to one form: Arabic, Persian and Sorani keyboards differ.
 _ARABIC_FOLD = str.maketrans({

@@ -36,6 +36,7 @@ class PageLanguage(StatelessComponent):
                       "extractor": "PageLanguage"}
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
             name, confidence = intent_of(message)
-            if requested_language(message.get(TEXT) or "") and (name in UNSURE or confidence < SURE):
+            unsure = name in UNSURE or confidence < SURE
+            if unsure and requested_language(message.get(TEXT) or ""):
                 set_intent(message, "greet", "language_request")
         return messages
