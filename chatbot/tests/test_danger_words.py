@@ -165,3 +165,35 @@ def test_held_coerced_poisoned_and_indirect_suicide(text, kind):
 )
 def test_goodbyes_and_questions_are_not_danger(text):
     assert not is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("he has his hands around her neck right now", "acute"),
+        ("pappa har händerna runt halsen på mamma", "acute"),
+        ("برادرم فنتانیل کشیده نفسش کند شده", "acute"),
+        ("il a pris du fentanyl il respire à peine", "acute"),
+        ("kardesim fentanil aldi nefesi yavas", "acute"),
+        ("i gave my cat to my sister and sorted out all my stuff", "self_harm"),
+        ("jag har gett bort hunden, behöver den inte mer", "self_harm"),
+        ("vill somna o aldrig vakna", "self_harm"),
+        ("ካብዚ ዓለም ክኸይድ እየ", "self_harm"),
+        ("her şeyimi dağıttım zaten", "self_harm"),
+    ],
+)
+def test_strangling_an_opioid_overdose_and_giving_things_away(text, kind):
+    from components.danger_lexicon import danger_kind
+
+    assert danger_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ብሓቂ ካብዚ ዓለም ክወጽእ ይኽእል ድየ",  # "can I really get out of this world (crime)?"
+     "what is fentanyl doing to kids in our area"],
+)
+def test_leaving_the_world_of_crime_is_not_leaving_the_world(text):
+    from components.danger_lexicon import danger_kind
+
+    assert danger_kind(text) != "self_harm"
