@@ -1,5 +1,5 @@
 """The REST channel the widget talks to, under Rasa's own name and path (POST
-/webhooks/rest/webhook), named in credentials.yml. Two things differ from rasa's RestInput:
+/webhooks/rest/webhook), named in credentials.yml. These things differ from rasa's RestInput:
 
 - A button's payload (`/greet`, `/choose{"choice": "adult"}`) carries the page's language as an
   entity. Rasa skips the NLU pipeline for payloads, so components.language never sees them, and
@@ -8,6 +8,8 @@
   page, "kan du svara på svenska?"), is said once at the end of the reply, with a button back to
   the page's language, and sent as `{"custom": {"language": ...}}`: the widget then sends it as
   `metadata.language` with every message, so the chat stays in it ("ja" alone is not Swedish).
+- A few turns at a time go in, the rest wait first come, first served (components.turn_admission,
+  `CHATBOT_TURNS_AT_ONCE`).
 - Nothing a person wrote is logged. RestInput logs the message text with the error when a turn
   fails or times out; here only the error's type is logged.
 """
@@ -27,6 +29,7 @@ from sanic.response import HTTPResponse
 import components  # noqa: F401  (sys.path)
 from actions.i18n import known_language, t
 from actions.langdetect import language_of
+from components.turn_admission import Admission, turns_at_once
 from vagut.languages import BY_CODE
 
 logger = logging.getLogger(__name__)
@@ -81,6 +84,16 @@ def language_switch(text: Optional[Text], metadata: object) -> list:
     return extra + [{"custom": {"language": answered}}]
 
 
+def admitted(on_new_message: Callable[[UserMessage], Awaitable[Any]],
+             admission: Admission) -> Callable[[UserMessage], Awaitable[Any]]:
+    """Rasa's handler of a new message, entered through `admission`."""
+    async def handle(message: UserMessage) -> Any:
+        async with admission:
+            return await on_new_message(message)
+
+    return handle
+
+
 class PageLanguageRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
@@ -94,6 +107,8 @@ class PageLanguageRestInput(RestInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
+        # Kept on the channel: what its webhook calls with every message.
+        self.admitted_handler = admitted(on_new_message, Admission(turns_at_once()))
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -113,7 +128,7 @@ class PageLanguageRestInput(RestInput):
                 metadata=metadata,
             )
             try:
-                await on_new_message(message)
+                await self.admitted_handler(message)
             except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001
                 # A failed or timed-out turn answers with what it has, as RestInput does.
                 logger.error("rest.message.failed: %s", type(error).__name__)

@@ -1,4 +1,6 @@
 """A few turns at a time in one Rasa process; the others wait at the door, in arrival order.
+The REST channel (components/channels.py, named in credentials.yml) lets each message in through
+it.
 
 Rasa answers every conversation on one event loop. A turn that calls the action server (a
 place, the form) gives the loop up while it waits, and when the answer is back it queues again
@@ -15,11 +17,7 @@ danger message still gets its 112 within a second."""
 import asyncio
 import collections
 import os
-from typing import Any, Deque, Optional
-
-from rasa.core.agent import Agent
-
-_rasa_handle_message = Agent.handle_message
+from typing import Any, Deque
 
 # Far longer than a turn waits at 10 conversations without pause (about 0.05 s in the bench).
 PATIENCE_SECONDS = 1.0
@@ -71,18 +69,3 @@ class Admission:
 
 def turns_at_once() -> int:
     return int(os.environ.get("CHATBOT_TURNS_AT_ONCE", "3"))
-
-
-_admission: Optional[Admission] = None
-
-
-async def handle_message(self: Agent, message: Any) -> Any:
-    global _admission
-    if _admission is None:
-        _admission = Admission(turns_at_once())
-    async with _admission:
-        return await _rasa_handle_message(self, message)
-
-
-def install() -> None:
-    Agent.handle_message = handle_message

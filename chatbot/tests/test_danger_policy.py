@@ -15,7 +15,7 @@ FORM_ANSWERS = {"role": "relative", "municipality_code": "0136", "concern": "lea
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     """The two policies as the trained model holds them (chatbot/scripts/train), and the domain."""
-    from rasa.core.policies.rule_policy import RulePolicy
+    from components.rule_policy import WindowedRulePolicy
     from rasa.engine.graph import ExecutionContext
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
@@ -28,7 +28,7 @@ def model(tmp_path_factory):
         tmp_path_factory.mktemp("model"), MODEL)
     schema = metadata.predict_schema
     policies = []
-    for cls in (RulePolicy, DangerFirstPolicy):
+    for cls in (WindowedRulePolicy, DangerFirstPolicy):
         name, node = next((n, node) for n, node in schema.nodes.items() if node.uses is cls)
         config = {**cls.get_default_config(), **node.config}
         policies.append(cls.load(config, storage, node.resource,

@@ -1,5 +1,5 @@
-"""components.rasa_speedups: a loaded RulePolicy derives the same last states and predicts exactly
-what it predicts without the speed-up, at every step of the conversation tests (the form, danger
+"""components.rule_policy: a loaded WindowedRulePolicy derives the same last states and predicts
+exactly what RulePolicy predicts, at every step of the conversation tests (the form, danger
 inside it, changes of language), alone and joined into one long conversation, where only the
 last few actions are derived."""
 
@@ -17,9 +17,7 @@ def trained(tmp_path_factory):
     from rasa.engine.graph import ExecutionContext
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
-    from rasa.core.policies.rule_policy import RulePolicy
-
-    import components  # noqa: F401  (installs the speed-ups)
+    from components.rule_policy import WindowedRulePolicy
 
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run chatbot/scripts/train first")
@@ -27,9 +25,9 @@ def trained(tmp_path_factory):
         tmp_path_factory.mktemp("model"), MODEL)
     schema = metadata.predict_schema
     name, node = next((n, node) for n, node in schema.nodes.items()
-                      if node.uses is RulePolicy)
-    config = {**RulePolicy.get_default_config(), **node.config}
-    policy = RulePolicy.load(config, storage, node.resource,
+                      if node.uses is WindowedRulePolicy)
+    config = {**WindowedRulePolicy.get_default_config(), **node.config}
+    policy = WindowedRulePolicy.load(config, storage, node.resource,
                              ExecutionContext(schema, metadata.model_id, node_name=name))
     return policy, metadata.domain
 

@@ -73,13 +73,32 @@ def test_a_limit_below_one_is_refused():
         Admission(0)
 
 
-def test_importing_the_components_installs_it():
-    from rasa.core.agent import Agent
+def test_the_rest_channel_lets_each_message_in_through_the_door(monkeypatch):
+    """The channel named in credentials.yml builds its handler with the limit of
+    CHATBOT_TURNS_AT_ONCE: five messages at once, two inside at a time, in arrival order."""
+    from rasa.core.channels.channel import UserMessage
 
-    import components  # noqa: F401
-    from components import turn_admission
+    from components.channels import PageLanguageRestInput
 
-    assert Agent.handle_message is turn_admission.handle_message
+    monkeypatch.setenv("CHATBOT_TURNS_AT_ONCE", "2")
+    inside, most, order = 0, 0, []
+
+    async def handler(message):
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        order.append(message.text)
+        await asyncio.sleep(0.01)
+        inside -= 1
+
+    async def scenario():
+        channel = PageLanguageRestInput()
+        channel.blueprint(handler)
+        await asyncio.gather(*(channel.admitted_handler(UserMessage(str(n))) for n in range(5)))
+
+    asyncio.run(scenario())
+    assert most == 2
+    assert order == ["0", "1", "2", "3", "4"]
 
 
 def test_when_the_turns_inside_hang_the_others_go_in_after_the_patience():

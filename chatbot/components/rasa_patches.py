@@ -1,15 +1,11 @@
-"""Rasa 3.6 made quicker where it repeats work whose result cannot change, and where it sends
-the action server more than it reads. Installed when Rasa imports this package
-(components/__init__.py), so in every Rasa process of this project; the tests check each
-against Rasa's own result (tests/test_rasa_speedups.py).
+"""The two places where Rasa 3.6 has no extension point and does more than it needs to, patched
+here: installed explicitly by the server's launcher (components/serve.py, which scripts/run starts),
+and only on the Rasa version pinned in requirements.lock, whose private methods these replace.
+Everything else this project changes in Rasa goes through Rasa's own seams: the rule window is a
+RulePolicy subclass named in config.yml (components/rule_policy.py), the turn admission is in the
+REST channel named in credentials.yml (components/channels.py). tests/test_rasa_patches.py checks
+each patch against Rasa's own result.
 
-- RulePolicy, on every prediction, derived the dialogue state before every action of the whole
-  conversation and then compared its rules with the last ones only: a rule of n states is never
-  checked further back than n states (`RulePolicy._is_rule_applicable`). A loaded RulePolicy
-  here replays the earlier events without deriving their states and derives the states of the
-  last (longest rule) actions, exactly the ones it compares. Training is untouched. It also
-  parses each rule's JSON key once instead of for every rule, state and prediction.
-  Rasa's CPU per turn over 40-turn conversations: 6.0-7.0 -> 4.4-5.0 ms (in process).
 - The action server's answer to every custom action was checked with `jsonschema.validate`,
   which first checks the schema itself against the JSON Schema meta-schema: a tenth of the Rasa
   server's CPU under load (py-spy). The validator is built once here; an answer that does not
@@ -25,92 +21,24 @@ against Rasa's own result (tests/test_rasa_speedups.py).
 
 import asyncio
 import functools
-from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Text
 
 import aiohttp
+import rasa
 from rasa.core.actions.action import RemoteAction
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
-from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
-from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
+# The version whose private methods are replaced (requirements.lock pins it; a test checks that).
+PINNED_RASA = "3.6.21"
+
 _rasa = {
     "validate_action_result": RemoteAction._validate_action_result,
-    "load": RulePolicy.load.__func__,
-    "prediction_states": RulePolicy._prediction_states,
-    "rule_key_to_state": RulePolicy._rule_key_to_state,
     "action_call_format": RemoteAction._action_call_format,
 }
-
-# --- RulePolicy --------------------------------------------------------------------------------
-
-
-class RecentTurns:
-    """Stands in for a tracker where Rasa derives its states (`past_states`): the states of
-    the `recent` events, after the `earlier` ones have been replayed."""
-
-    def __init__(self, tracker: DialogueStateTracker, earlier: List[Event],
-                 recent: List[Event]) -> None:
-        self._tracker, self._earlier, self._recent = tracker, earlier, recent
-
-    def past_states(self, domain: Domain, omit_unset_slots: bool = False,
-                    ignore_rule_only_turns: bool = False,
-                    rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
-        return domain.states_for_tracker_history(
-            self, omit_unset_slots=omit_unset_slots, ignore_rule_only_turns=ignore_rule_only_turns,
-            rule_only_data=rule_only_data)
-
-    def generate_all_prior_trackers(self) -> Iterator[Tuple[DialogueStateTracker, bool]]:
-        # As DialogueStateTracker.generate_all_prior_trackers, from the end of `earlier` on.
-        current = self._tracker.init_copy()
-        for event in self._earlier:
-            current.update(event)
-        for event in self._recent:
-            if isinstance(event, ActionExecuted):
-                yield current, event.hide_rule_turn
-            current.update(event)
-        yield current, False
-
-
-def recent_turns(tracker: DialogueStateTracker, actions: int):
-    """The tracker itself when it holds `actions` actions or fewer, else its last `actions`
-    actions and what follows them, after the rest."""
-    events = tracker.applied_events()
-    positions = [i for i, event in enumerate(events) if isinstance(event, ActionExecuted)]
-    if len(positions) <= actions:
-        return tracker
-    start = positions[-actions]
-    return RecentTurns(tracker, events[:start], events[start:])
-
-
-def longest_rule(policy: RulePolicy) -> int:
-    keys = [*policy.lookup.get(RULES, {}), *policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
-    return max((len(policy._rule_key_to_state(key)) for key in keys), default=1)
-
-
-def load_rule_policy(cls, *args: Any, **kwargs: Any) -> RulePolicy:
-    policy = _rasa["load"](cls, *args, **kwargs)
-    policy.recent_window = longest_rule(policy)  # the rules are known now
-    return policy
-
-
-def prediction_states(self: RulePolicy, tracker: DialogueStateTracker, domain: Domain,
-                      use_text_for_last_user_input: bool = False,
-                      rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
-    window = getattr(self, "recent_window", None)  # None while training
-    if window is not None:
-        tracker = recent_turns(tracker, window)
-    return _rasa["prediction_states"](self, tracker, domain, use_text_for_last_user_input,
-                                      rule_only_data)
-
-
-@functools.lru_cache(maxsize=None)
-def rule_key_to_state(rule_key: Text) -> Tuple[State, ...]:
-    # A tuple, so that no caller can change the one copy; RulePolicy only reads it.
-    return tuple(_rasa["rule_key_to_state"](rule_key))
-
 
 # --- custom actions ----------------------------------------------------------------------------
 
@@ -195,10 +123,16 @@ def endpoint_session(self: EndpointConfig) -> _KeptSession:
     return _KeptSession(kept[loop])
 
 
-def install() -> None:
+class UnpinnedRasa(RuntimeError):
+    pass
+
+
+def install(version: str = rasa.__version__) -> None:
+    """Replaces the methods, once; refuses any Rasa but the pinned one, whose private methods
+    may differ (re-read them and test against the new version before changing PINNED_RASA)."""
+    if version != PINNED_RASA:
+        raise UnpinnedRasa(f"components.rasa_patches is written for Rasa {PINNED_RASA}, "
+                           f"not {version}: read its docstring before upgrading")
     RemoteAction._action_call_format = action_call_format
     EndpointConfig.session = endpoint_session
     RemoteAction._validate_action_result = validate_action_result
-    RulePolicy.load = classmethod(load_rule_policy)
-    RulePolicy._prediction_states = prediction_states
-    RulePolicy._rule_key_to_state = staticmethod(rule_key_to_state)
