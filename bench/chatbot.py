@@ -2,7 +2,7 @@
 
     chatbot/scripts/setup
     chatbot/.venv/bin/python bench/chatbot.py [--folds 3] [--turns 40] [--runs 3] [--skip-train]
-                                              [--skip-latency] [--skip-cv] [--held-out GLOB]
+                                              [--skip-latency] [--skip-cv] [--held-out-round ROUND]
 
 Prints:
   1. training time and peak memory (`rasa train --force --skip-validation` into a temporary
@@ -23,8 +23,8 @@ Prints:
      whose every checked turn passes, by language and category (issue 14: >= 0.95 each);
   4. NLU cross-validation: intent F1 (weighted) per language, k folds stratified by intent,
      each fold trained with the project's own config.yml and parsed by the trained model; or,
-     with --held-out 'round4_*.yml', trained on the other files and tested on those (a writer
-     the model has never seen). "Not understood" counts as out_of_scope: the bot answers both
+     with --held-out-round 4, trained on the other writing rounds and tested on that one (a
+     writer the model has never seen; data/nlu/ gives each block its `round`). "Not understood" counts as out_of_scope: the bot answers both
      the same way.
 Targets (issue 4): train <= 120 s, p95 <= 150 ms at 10 concurrent, RSS <= 1.5 GB,
 intent F1 >= 0.9 in every language. Issue 10: danger recall 1.00 on the held-out set in every
@@ -556,9 +556,14 @@ def _load_examples(files):
     return [e for f in files for e in load_data(str(f)).intent_examples]
 
 
+def _round(example):
+    return str(((example.get("metadata") or {}).get("intent") or {}).get("round"))
+
+
 def bench_cross_validation(folds, config="config.yml", held_out=None):
-    """k folds stratified by intent; or, with `held_out` (a glob in data/nlu), training on the
-    other files and testing on those: how the model does on a writer it has never seen."""
+    """k folds stratified by intent; or, with `held_out` (a writing round of data/nlu), training
+    on the other rounds and testing on that one: how the model does on a writer it has never
+    seen."""
     sys.path.insert(0, str(CHATBOT))
     os.chdir(CHATBOT)
     import logging
@@ -571,11 +576,13 @@ def bench_cross_validation(folds, config="config.yml", held_out=None):
     files = sorted((CHATBOT / "data" / "nlu").glob("*.yml"))
     started = time.monotonic()
     if held_out:
-        test_files = set((CHATBOT / "data" / "nlu").glob(held_out))
-        train = _load_examples([f for f in files if f not in test_files])
-        test = _load_examples(sorted(test_files))
+        examples = _load_examples(files)
+        train = [e for e in examples if _round(e) != held_out]
+        test = [e for e in examples if _round(e) == held_out]
+        if not test:
+            raise SystemExit(f"no examples of round {held_out!r} in data/nlu")
         rows = _train_and_parse(config, train, test)
-        heading = f"held out {held_out} ({len(test)} examples, trained on {len(train)})"
+        heading = f"held out round {held_out} ({len(test)} examples, trained on {len(train)})"
     else:
         examples = _load_examples(files)
         by_intent = collections.defaultdict(list)
@@ -616,8 +623,9 @@ def main():
     parser.add_argument("--show-failures", type=int, default=0, metavar="N",
                         help="print the first N failed conversations")
     parser.add_argument("--config", default="config.yml", help="for the cross-validation")
-    parser.add_argument("--held-out", metavar="GLOB",
-                        help="instead of folds: test on these data/nlu files, train on the rest")
+    parser.add_argument("--held-out-round", metavar="ROUND",
+                        help="instead of folds: test on this writing round of data/nlu "
+                             "(metadata round: 1-5, dialects), train on the rest")
     args = parser.parse_args()
     if not (VENV_BIN / "rasa").exists():
         raise SystemExit("run chatbot/scripts/setup first")
@@ -637,7 +645,7 @@ def main():
         config = Path(args.config)
         if not config.is_absolute() and not config.exists():
             config = CHATBOT / config
-        bench_cross_validation(args.folds, str(config.resolve()), args.held_out)
+        bench_cross_validation(args.folds, str(config.resolve()), args.held_out_round)
 
 
 if __name__ == "__main__":

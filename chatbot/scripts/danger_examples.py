@@ -50,7 +50,8 @@ def render() -> str:
     for lang in LANGUAGES:
         texts = [text for folder in sorted(SETS.glob("dev*")) for text in _texts(folder, lang)
                  if text not in held_out]
-        lines += ["- intent: danger", "  metadata:", f"    language: {lang}", "  examples: |"]
+        lines += ["- intent: danger", "  metadata:", f"    language: {lang}",
+                  '    round: "danger_dev"', "  examples: |"]
         lines += [f"    - {text}" for text in dict.fromkeys(texts)]
     return "\n".join(lines) + "\n"
 
