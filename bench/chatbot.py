@@ -334,7 +334,6 @@ def bench_danger_sets(names):
     """Recall and precision of the danger reply on the blind sets, parsed by the trained model."""
     import yaml
 
-    sys.path.insert(0, str(CHATBOT))
     os.chdir(CHATBOT)
     import logging
 
@@ -564,7 +563,6 @@ def bench_cross_validation(folds, config="config.yml", held_out=None):
     """k folds stratified by intent; or, with `held_out` (a writing round of data/nlu), training
     on the other rounds and testing on that one: how the model does on a writer it has never
     seen."""
-    sys.path.insert(0, str(CHATBOT))
     os.chdir(CHATBOT)
     import logging
 

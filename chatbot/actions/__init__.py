@@ -1,8 +1,7 @@
 """The chatbot's custom actions (rasa_sdk), one module per feature.
 
 `rasa_sdk` imports every module in this package when the action server starts
-(`rasa run actions --actions actions`). Shared, Rasa-free helpers live in `i18n`, `places`,
-`langdetect` and `intake`; the Rasa server's own NLU components import `places` and `langdetect` too.
+(`rasa run actions --actions actions`). The Rasa-free logic they share with the Rasa server's
+components (places, language guess, choices, strings) is in the plain package vagut_chat/;
+`intake` (the intake service's client) and `common` are the actions' own.
 """
-
-from actions import paths  # noqa: F401,E402  (puts the repository root on sys.path for vagut/)

@@ -2,8 +2,7 @@
 is a secret: it is emptied from the conversation as soon as it has been used."""
 
 import datetime as dt
-import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -11,17 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import intake
 from actions.common import language, not_an_answer
-from actions.i18n import t
-
-_CODE = re.compile(r"(?<!\d)((?:\d[\s-]?){15}\d)(?!\d)")
-_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-
-
-def find_receipt_code(text: str) -> Optional[str]:
-    """The 16 digits of a receipt code in `text` (spaces, dashes, Arabic-Indic or Persian
-    digits allowed), in Western digits, or None."""
-    found = _CODE.search((text or "").translate(_WESTERN))
-    return re.sub(r"\D", "", found.group(1)) if found else None
+from vagut_chat.i18n import t
+from vagut_chat.receipt_codes import find_receipt_code
 
 
 class ValidateCheckbackForm(FormValidationAction):

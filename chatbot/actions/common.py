@@ -4,10 +4,10 @@ from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 
-from actions import places
-from actions.choices import CHOICES
-from actions.i18n import normalise_language, strings, t
 from vagut.languages import LANGUAGE_CODES
+from vagut_chat import places
+from vagut_chat.choices import CHOICES
+from vagut_chat.i18n import normalise_language, strings, t
 
 
 def language(tracker: Tracker) -> str:

@@ -11,8 +11,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import intake, places
-from actions.choices import CHOICES, NOTHING, SKIP, fold_answer, match_choice
+from actions import intake
 from actions.common import (
     button,
     choice_label,
@@ -22,9 +21,11 @@ from actions.common import (
     not_an_answer,
     page_municipality,
 )
-from actions.i18n import strings, t
 from actions.municipality import ActionNotUnderstood, choose_buttons, place_from_tracker
 from vagut.languages import LANGUAGE_CODES
+from vagut_chat import places
+from vagut_chat.choices import CHOICES, NOTHING, SKIP, fold_answer, match_choice
+from vagut_chat.i18n import strings, t
 
 logger = logging.getLogger(__name__)
 

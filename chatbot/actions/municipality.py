@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import places
+from vagut_chat import places
 from actions.common import (
     button,
     first_contact_reader,
@@ -14,7 +14,7 @@ from actions.common import (
     not_an_answer,
     page_municipality,
 )
-from actions.i18n import t
+from vagut_chat.i18n import t
 
 
 def place_from_tracker(tracker: Tracker, asked: bool = True) -> places.Match:

@@ -26,11 +26,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import components  # noqa: F401  (sys.path)
-from actions.i18n import known_language, t
-from actions.langdetect import language_of
 from components.turn_admission import Admission, turns_at_once
 from vagut.languages import BY_CODE
+from vagut_chat.i18n import known_language, t
+from vagut_chat.langdetect import language_of
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Danger first: words that mean acute danger or suicidal thoughts (components/danger_words.yml)
+"""Danger first: words that mean acute danger or suicidal thoughts (vagut_chat/danger_words.yml)
 make the intent `danger` whatever the classifier thought, so that 112 comes first; so does the
 classifier giving `danger` at least `classifier_at_least` (0.25) even when another intent ranks
 higher. A false alarm costs a reply with 112 in it; a missed one costs far more. (On all the
@@ -15,10 +15,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-import components  # noqa: F401  (sys.path)
-from components.danger_lexicon import danger_kind, is_danger  # noqa: F401  (is_danger: tests)
 from components.override import INTENT_RANKING, set_intent
 from components.stateless import StatelessComponent
+from vagut_chat.danger_lexicon import danger_kind, is_danger  # noqa: F401  (is_danger: tests)
 
 
 @DefaultV1Recipe.register(

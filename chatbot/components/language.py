@@ -11,10 +11,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-import components  # noqa: F401  (sys.path)
-from actions.langdetect import language_of, requested_language
 from components.override import intent_of, set_intent
 from components.stateless import StatelessComponent
+from vagut_chat.langdetect import language_of, requested_language
 
 METADATA = "metadata"
 # "Can you write in Swedish?" is answered with the greeting and the menu in Swedish, unless the

@@ -9,10 +9,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-import components  # noqa: F401  (sys.path)
-from actions import places
 from components.override import intent_of, set_intent
 from components.stateless import StatelessComponent
+from vagut_chat import places
 
 KEEP = {"danger"}
 DETERMINED = {"typed_buttons", "receipt_codes"}  # the components before this one

@@ -9,10 +9,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-import components  # noqa: F401  (sys.path)
-from actions.checkback import find_receipt_code
 from components.override import set_intent
 from components.stateless import StatelessComponent
+from vagut_chat.receipt_codes import find_receipt_code
 
 SOURCE = "receipt_codes"
 

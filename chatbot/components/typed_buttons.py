@@ -2,21 +2,20 @@
 ("Avbryt", "annuler", "إلغاء", "Hoppa över", "atla"), is that button, whatever the classifier
 thought. Buttons are what the chat offers; typing one instead of tapping it must work the same.
 Only the buttons whose meaning does not depend on the question (send, change, cancel, skip,
-go on, yes, no): a choice's text ("Vet inte") is the form's to read (actions/choices.py).
+go on, yes, no): a choice's text ("Vet inte") is the form's to read (vagut_chat/choices.py).
 Danger, after this component, still wins."""
 
-from typing import Dict, List, Optional, Text, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-import components  # noqa: F401  (sys.path)
-from actions.choices import fold_answer
-from actions.i18n import strings
 from components.override import set_intent
 from components.stateless import StatelessComponent
 from vagut.languages import LANGUAGE_CODES
+from vagut_chat.choices import fold_answer
+from vagut_chat.i18n import strings
 
 # button key → (intent, the `choice` entity it carries, if any)
 BUTTONS: Dict[str, Tuple[str, Optional[str]]] = {

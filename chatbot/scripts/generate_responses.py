@@ -13,12 +13,11 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-CHATBOT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(CHATBOT_DIR))
+from vagut.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES
+from vagut_chat.choices import CHOICES
+from vagut_chat.i18n import strings
 
-from actions.choices import CHOICES  # noqa: E402
-from actions.i18n import strings  # noqa: E402
-from vagut.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES  # noqa: E402
+CHATBOT_DIR = Path(__file__).resolve().parent.parent
 
 OUTPUT = CHATBOT_DIR / "domain" / "responses.yml"
 

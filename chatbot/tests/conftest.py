@@ -1,13 +1,9 @@
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 CHATBOT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(CHATBOT_DIR))
-
-import actions  # noqa: E402,F401  (repository root on sys.path for vagut/)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,8 +12,7 @@ import pytest
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.checkback import ActionCheckBack, ValidateCheckbackForm, find_receipt_code
-from actions.choices import match_choice
+from actions.checkback import ActionCheckBack, ValidateCheckbackForm
 from actions.common import choice_titles
 from actions.contact_form import (
     ActionAskMunicipalityCode,
@@ -24,9 +23,11 @@ from actions.contact_form import (
     ValidateContactForm,
     parse_phone,
 )
-from actions import places
-from actions.i18n import t
 from actions.municipality import ActionFindMunicipality, ActionLocalContact
+from vagut_chat import places
+from vagut_chat.choices import match_choice
+from vagut_chat.i18n import t
+from vagut_chat.receipt_codes import find_receipt_code
 
 
 def run(action, tracker, domain):
@@ -646,7 +647,7 @@ def test_the_questions_answered_beside_a_place_are_the_guidance_rules():
     import yaml
 
     from actions.municipality import GUIDANCE
-    from actions.paths import CHATBOT_DIR
+    from vagut_chat.paths import CHATBOT_DIR
 
     rules = yaml.safe_load((CHATBOT_DIR / "data" / "rules" / "guidance.yml").read_text())["rules"]
     answered = set()

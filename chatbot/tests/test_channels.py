@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from actions.i18n import t
 from components.channels import language_switch, with_page_language
 from components.receipt_codes import ReceiptCodes
 from components.typed_buttons import typed_buttons
+from vagut_chat.i18n import t
 
 
 @pytest.mark.parametrize(

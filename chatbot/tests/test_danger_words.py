@@ -97,7 +97,7 @@ def test_danger_words_win_at_full_confidence_even_when_the_classifier_was_unsure
     ],
 )
 def test_the_kind_of_danger(text, kind):
-    from components.danger_lexicon import danger_kind
+    from vagut_chat.danger_lexicon import danger_kind
 
     assert danger_kind(text) == kind
 
@@ -153,7 +153,7 @@ def test_the_danger_training_examples_are_the_dev_sets_and_never_the_held_out_se
     ],
 )
 def test_held_coerced_poisoned_and_indirect_suicide(text, kind):
-    from components.danger_lexicon import danger_kind
+    from vagut_chat.danger_lexicon import danger_kind
 
     assert danger_kind(text) == kind
 
@@ -183,7 +183,7 @@ def test_goodbyes_and_questions_are_not_danger(text):
     ],
 )
 def test_strangling_an_opioid_overdose_and_giving_things_away(text, kind):
-    from components.danger_lexicon import danger_kind
+    from vagut_chat.danger_lexicon import danger_kind
 
     assert danger_kind(text) == kind
 
@@ -194,6 +194,6 @@ def test_strangling_an_opioid_overdose_and_giving_things_away(text, kind):
      "what is fentanyl doing to kids in our area"],
 )
 def test_leaving_the_world_of_crime_is_not_leaving_the_world(text):
-    from components.danger_lexicon import danger_kind
+    from vagut_chat.danger_lexicon import danger_kind
 
     assert danger_kind(text) != "self_harm"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from actions import places
+from vagut_chat import places
 
 M = places.municipalities()
 

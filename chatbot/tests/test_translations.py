@@ -8,9 +8,9 @@ import sys
 import pytest
 import yaml
 
-from actions.i18n import placeholders, strings
-from actions.paths import TRANSLATIONS_DIR
 from vagut.languages import BY_CODE, LANGUAGE_CODES
+from vagut_chat.i18n import placeholders, strings
+from vagut_chat.paths import TRANSLATIONS_DIR
 
 SOURCE = strings("sv")
 OTHERS = [code for code in LANGUAGE_CODES if code != "sv"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from actions.i18n import strings
+from vagut_chat.i18n import strings
 
 CHATBOT_DIR = Path(__file__).resolve().parents[2]
 REPO_ROOT = CHATBOT_DIR.parent

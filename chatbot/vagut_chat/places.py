@@ -12,9 +12,9 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import phonenumbers
 
-from actions import paths  # noqa: F401  (puts the repository on sys.path)
 from vagut import compiled
 from vagut.placefinder import PlaceFinder, norm
+from vagut_chat import paths
 
 Municipality = compiled.Municipality
 Contact = compiled.Contact

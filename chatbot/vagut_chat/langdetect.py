@@ -7,7 +7,7 @@ language. The Rasa server's `components.language` uses it on every message."""
 import re
 from typing import Optional
 
-from actions.i18n import known_language
+from vagut_chat.i18n import known_language
 from vagut.slug import fold
 
 _ETHIOPIC = re.compile(r"[\u1200-\u137F]")

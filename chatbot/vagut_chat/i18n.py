@@ -7,8 +7,8 @@ from typing import Any, Dict, Optional
 
 import yaml
 
-from actions.paths import TRANSLATIONS_DIR
 from vagut.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES
+from vagut_chat.paths import TRANSLATIONS_DIR
 
 _PLACEHOLDER = re.compile(r"%\{(\w+)\}")
 
