@@ -6,7 +6,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from vagut_chat import places
 from actions.common import (
     button,
     first_contact_reader,
@@ -14,7 +13,9 @@ from actions.common import (
     not_an_answer,
     page_municipality,
 )
+from vagut_chat import places
 from vagut_chat.i18n import t
+from vagut_chat.topics import question_beside_danger, topic_beside
 
 
 def place_from_tracker(tracker: Tracker, asked: bool = True) -> places.Match:
@@ -119,24 +120,13 @@ class ActionFindMunicipality(Action):
         return answer_for_place(dispatcher, lang, code)
 
 
-# The questions answered with guidance and then the contacts of the place they name
-# (data/rules/guidance.yml: utter_<intent>, then action_local_contact).
-GUIDANCE = {"leave_crime", "worried_child", "relative_wants_out", "what_is_avhoppare", "support",
-            "threat_needed", "inform_on_others", "anonymous", "after_contact", "warning_signs",
-            "talk_to_child", "age_groups", "report_child", "parents_find_out"}
-# How sure the classifier must be of the question beside the place in one message.
-ALSO_AT_LEAST = 0.3
-
-
 def _also_the_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """A message that names a place and asks a question ("bor i Rinkeby o vill ut ur gänget"),
     read as the place: the question's answer too, before the place's contacts."""
-    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    for ranked in ranking[1:]:
-        name = ranked.get("name")
-        if name in GUIDANCE and float(ranked.get("confidence") or 0) >= ALSO_AT_LEAST:
-            dispatcher.utter_message(response=f"utter_{name}")
-            return
+    message = tracker.latest_message or {}
+    topic = topic_beside(message.get("intent_ranking") or [], message.get("text") or "")
+    if topic:
+        dispatcher.utter_message(response=f"utter_{topic}")
 
 
 def answer_for_place(dispatcher: CollectingDispatcher, lang: str, code: str) -> List[Dict]:
@@ -199,7 +189,7 @@ class ActionLocalContact(Action):
         if not text or text.startswith("/"):
             return []
         code = sure_place(tracker)
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        intent = topic_of(tracker.latest_message or {})
         if code is None and intent in WHO_TO_CALL and not tracker.get_slot("municipality_code"):
             # On a municipality's page, "I want out, who helps me?" is about that municipality.
             code = page_municipality(tracker)
@@ -208,5 +198,16 @@ class ActionLocalContact(Action):
         return answer_for_place(dispatcher, language(tracker), code)
 
 
+def topic_of(message: Dict[Text, Any]) -> Optional[Text]:
+    """The message's intent; for danger, the question it also asks, which the danger policy
+    answers after 112 (components/danger_policy.py)."""
+    intent = message.get("intent") or {}
+    if intent.get("name") == "danger":
+        return question_beside_danger(message.get("intent_ranking") or [],
+                                      message.get("text") or "",
+                                      intent.get("overridden_by") == "danger_classifier")
+    return intent.get("name")
+
+
 # The questions whose answer is "call them": on a municipality's page, they get its contacts.
-WHO_TO_CALL = {"leave_crime", "relative_wants_out", "worried_child"}
+WHO_TO_CALL = {"leave_crime", "relative_wants_out", "worried_child", "support"}

@@ -20,6 +20,12 @@ Its replies are responses, said by the Rasa server itself: 112 never waits for t
   (112 first, then "send, change or cancel?"), as the form answers what it cannot use.
 - `/resume` (the button), or a yes right after the offer, brings back the paused form (it asks
   its next question; nothing answered is asked again) or the summary.
+- Danger said by the classifier alone (no danger word), outside the form: after 112, the
+  question the message also asks (vagut_chat.topics.topic_beside: "I am 17, I live in Hallunda,
+  who can I talk to first?" reads as danger to the classifier) and the contacts of the place it
+  names (action_local_contact), so that a long story that mentions a fear still gets its answer.
+  So does danger in words when the classifier was sure of a question (topics.SURE_QUESTION): "do I
+  have to be threatened to get help?" gets 112, then its answer.
 - After its own replies it predicts listening, so that no rule goes on from there."""
 
 from typing import Any, Dict, List, Optional, Text
@@ -42,6 +48,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from vagut_chat.topics import question_beside_danger
+
 DANGER = "utter_danger"
 DANGER_SELF_HARM = "utter_danger_self_harm"
 FOLLOWUP = "utter_danger_followup"
@@ -53,6 +61,7 @@ PAUSED = "paused"
 PLACE_QUESTION = "utter_ask_place"
 RESUME = {"contact_form": "contact_form", "checkback_form": "checkback_form",
           "summary": "action_contact_summary", "place_question": PLACE_QUESTION}
+LOCAL_CONTACT = "action_local_contact"
 MAX_MESSAGE = 4000  # as the form (actions/contact_form.py) and the intake service accept
 SUMMARY_SLOTS = ("role", "municipality_code", "concern", "age_group", "contact_method", "message")
 # Inside the window these are answered as usual: a place (the local contact ends with 112 too),
@@ -103,6 +112,9 @@ class DangerFirstPolicy(Policy):
         """The next action and the events to apply first, or None where other policies decide."""
         latest = tracker.latest_action_name
         paused = tracker.get_slot(PAUSED)
+        after = _after_danger_reply(tracker, latest)
+        if after:
+            return after, []
         if latest in REPLIES:
             return (OFFER_RESUME, []) if paused in RESUME else (ACTION_LISTEN_NAME, [])
         if latest in (OFFER_RESUME, SUMMARY_AGAIN, PLACE_QUESTION):
@@ -141,6 +153,28 @@ class DangerFirstPolicy(Policy):
                 if since and (event.intent or {}).get("name") == "danger":
                     return True
         return False
+
+
+def _after_danger_reply(tracker: DialogueStateTracker, latest: Optional[Text]) -> Optional[Text]:
+    """After 112, with nothing paused: the question the message also asks, then the contacts
+    of the place it names, then listening; for danger by the classifier alone, or by words
+    beside a question the classifier was sure of. None: as for any other danger reply."""
+    message = tracker.latest_message
+    if (message is None or (message.intent or {}).get("name") != "danger"
+            or tracker.get_slot(PAUSED) in RESUME or tracker.active_loop_name is not None):
+        return None
+    guessed = _classifier_only(message)
+    topic = question_beside_danger(message.parse_data.get("intent_ranking") or [],
+                                   message.text or "", guessed)
+    if not guessed and not topic:
+        return None
+    if latest in (DANGER, DANGER_SELF_HARM):
+        return f"utter_{topic}" if topic else LOCAL_CONTACT
+    if topic and latest == f"utter_{topic}":
+        return LOCAL_CONTACT
+    if latest == LOCAL_CONTACT:
+        return ACTION_LISTEN_NAME
+    return None
 
 
 def _classifier_only(message: UserUttered) -> bool:

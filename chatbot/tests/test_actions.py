@@ -26,8 +26,8 @@ from actions.contact_form import (
 from actions.municipality import ActionFindMunicipality, ActionLocalContact
 from vagut_chat import places
 from vagut_chat.choices import match_choice
-from vagut_chat.i18n import t
 from vagut_chat.receipt_codes import find_receipt_code
+from vagut_chat.i18n import t
 
 
 def run(action, tracker, domain):
@@ -70,7 +70,8 @@ def slots(events):
         ({"language": "en"}, "Österåker", "en", "en"),
         ({"language": "es"}, "hej", "es", "es"),
         ({"language": "fa"}, "برادرم تو گوتنبرگ زندگی میکنه", "fa", "fa"),
-        ({"language": "ar"}, "برادرم تو گوتنبرگ زندگی میکنه", "ar", "ar"),  # fa or ar: unsure
+        # Persian's own letters (ی گ) and none of Arabic's (ي ك ة), in a sentence: Persian.
+        ({"language": "ar"}, "برادرم تو گوتنبرگ زندگی میکنه", "ar", "fa"),
         ({"language": "ar"}, "ئەمە نهێنییە", "ar", "ku"),  # Sorani's own letters
         ({"language": "ar"}, "Haninge", "ar", "ar"),
         ({"language": "xx"}, "i want to leave the gang", "sv", "en"),
@@ -369,6 +370,31 @@ def test_typed_answers_with_their_grammar_and_negations(slot, text, expected):
     assert match_choice(slot, text, choice_titles(slot)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("femton", "under_18"), ("sjutton år", "under_18"), ("seventeen", "under_18"),
+        ("tiene dieciséis", "under_18"), ("dix-sept ans", "under_18"), ("on yedi yasinda", "under_18"),
+        ("lix iyo toban jir", "under_18"), ("خمستعش سنة", "under_18"), ("عمره سبعتاشر", "under_18"),
+        ("شونزده سالشه", "under_18"), ("پازدە ساڵ", "under_18"), ("ዓሰርተ ሓሙሽተ", "under_18"),
+        ("dix huit", "adult"), ("tjugotre", "adult"), ("veintidós años", "adult"),
+        ("nineteen", "adult"), ("ዓቢ ሰብ እዩ", "adult"), ("بزرگسال", "adult"),
+    ],
+)
+def test_ages_written_in_words(text, expected):
+    assert match_choice("age_group", text, choice_titles("age_group")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("yo", "self"), ("soy yo", "self"), ("انا", "self"), ("ez bi xwe", "self"), ("ኣነ", "self"),
+     ("انا امه", "relative"), ("ez diya wî me", "relative"), ("moi je suis sa mère", "relative"),
+     ("un pote à lui", "relative")],
+)
+def test_i_alone_is_myself_and_i_am_his_mother_is_a_relative(text, expected):
+    assert match_choice("role", text, choice_titles("role")) == expected
+
+
 def test_an_unsure_intent_does_not_answer_for_the_person(tracker_from, domain):
     tracker = tracker_from("in_form", text="hmm kanske", slots={"requested_slot": "concern"})
     tracker.latest_message["intent"] = {"name": "leave_crime", "confidence": 0.3}
@@ -642,11 +668,11 @@ def test_dont_know_is_still_an_answer_to_the_age_question(text):
 
 
 def test_the_questions_answered_beside_a_place_are_the_guidance_rules():
-    """actions.municipality.GUIDANCE names the intents that data/rules/guidance.yml answers with
+    """vagut_chat.topics.GUIDANCE names the intents that data/rules/guidance.yml answers with
     utter_<intent> and then the place's contacts."""
     import yaml
 
-    from actions.municipality import GUIDANCE
+    from vagut_chat.topics import GUIDANCE
     from vagut_chat.paths import CHATBOT_DIR
 
     rules = yaml.safe_load((CHATBOT_DIR / "data" / "rules" / "guidance.yml").read_text())["rules"]
@@ -657,3 +683,25 @@ def test_the_questions_answered_beside_a_place_are_the_guidance_rules():
         if intents and actions[:2] == [f"utter_{intents[0]}", "action_local_contact"]:
             answered.add(intents[0])
     assert answered == GUIDANCE
+
+
+@pytest.mark.parametrize(
+    ("page", "text", "expected"),
+    [
+        ("en", "Hej, kan vi ta det på svenska istället? Min son har hamnat i dåligt sällskap", "sv"),
+        ("es", "salaan, wiilkayga ayaa la socda burcad, maxaan sameeyaa", "so"),
+        ("fa", "مرحبا، ابني عمره ١٥ وصار يطلع مع عصابة، شو لازم اعمل؟", "ar"),
+        ("ku", "سلام، پسرم با یه گروه خلافکار می‌گرده، نمی‌دونم چیکار کنم", "fa"),
+        ("fr", "merhaba oglum kotu arkadaslarla takiliyor, ne yapmaliyim bilmiyorum", "tr"),
+        ("fa", "سلام", "fa"),
+        ("en", "I live in Åkersberga", "en"),
+        ("sv", "min son bor i malmö", "sv"),
+        ("fa", "برادرم تو goteborg زندگی میکنه", "fa"),
+    ],
+)
+def test_a_message_plainly_in_another_language_switches(page, text, expected):
+    """Arabic on a Persian page, Persian on a Kurdish one (no Sorani letter in a sentence),
+    Somali and Turkish on Latin pages with a word or two that the page's language shares."""
+    from vagut_chat.langdetect import language_of
+
+    assert language_of({"language": page}, text) == expected

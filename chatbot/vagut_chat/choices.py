@@ -52,8 +52,9 @@ NOTHING = {"nej", "nej tack", "inget", "ingenting", "inget mer", "skippa", "skip
 KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
     "role": {
         "self": ("mig", "mej", "sjalv", "jag sjalv", "om mig", "det ar jag", "mitt eget",
-                 "me", "myself", "about me", "for me", "its me", "my own",
-                 "moi", "moi meme", "pour moi", "c est moi", "ca me concerne",
+                 "soy yo", "انا نفسي", "خودمم", "ez bi xwe", "bi xwe", "ji bo min",
+                 "ኣነ ባዕለይ",
+                 "myself", "about me", "for me", "its me", "my own", "moi meme", "pour moi", "c est moi", "ca me concerne",
                  "yo mismo", "yo misma", "para mi", "sobre mi", "se trata de mi",
                  "kendim", "kendimle", "benim icin", "kendim icin", "benimle", "bana",
                  "aniga", "nafsad", "naftayda", "khusaysaa", "i khusaysaa",
@@ -73,7 +74,8 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "boyfriend", "wife", "husband", "partner", "family", "aunt", "uncle", "cousin",
             "grandmother", "grandma", "grandfather", "grandpa", "neighbour", "neighbor",
             # fr, es
-            "mere", "pere", "maman", "papa", "ami", "amie", "copain", "copine", "proche",
+            "mere", "pere", "maman", "papa", "ami", "amie", "copain", "copine", "proche", "pote",
+            "daronne", "daron", "cousin",
             "frere", "soeur", "fils", "fille", "femme", "mari", "tante", "oncle", "cousine",
             "grand mere", "grand pere", "voisin", "voisine", "famille",
             "madre", "padre", "mama", "amigo", "amiga", "familiar", "hermano", "hermana", "hijo",
@@ -85,6 +87,9 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "teyze", "hala", "amca", "dayi", "kuzen", "anneanne", "babaanne", "dede", "komsu",
             "abla", "abi", "kardes",
             # so
+            # ku (Kurmanji)
+            "diya", "dayika", "bave", "bavê", "biraye", "birayê", "xwisk", "xwişk", "kure min",
+            "keca min", "heval", "jina", "mere", "pismam", "xal", "met",
             "hooyo", "hooyadiis", "aabe", "aabihiis", "walaal", "saaxiib", "qaraabo", "wiilkayga",
             "gabadhayda", "ninkayga", "naagtayda", "eedo", "eeddo", "eedda", "eeddadiis",
             "habaryartiis", "adeer", "abti", "habaryar",
@@ -146,7 +151,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                                 "cocuk", "ogul", "oglum", "kizim", "genc", "endise",
                                 "ilmo", "wiil", "gabadh", "walwal",
                                 "طفل", "ابن", "ابني", "بنت", "ولد", "قلق",
-                                "فرزند", "بچه", "پسر", "دختر", "نگران",
+                                "فرزند", "بچه", "پسر", "دختر", "نگران", "پریشان", "بچیم",
                                 "منداڵ", "کوڕ", "کچ", "نیگەران",
                                 "ቆልዓ", "ቖልዓ", "ውላድ", "ወደይ", "ጓለይ", "ጨነቕ"),
         "under_threat": ("hot", "hotad", "hotar", "hotade", "threat", "threatened",
@@ -159,9 +164,11 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
     },
     "age_group": {
         "under_18": ("under 18", "minderarig", "barn", "ung", "tonaring", "minor", "child",
-                     "kid", "teen", "mineur", "menor", "cocuk", "ka yar"),
+                     "kid", "teen", "mineur", "menor", "cocuk", "ka yar", "قاصر", "صغير",
+                     "بچه", "نوجوان", "منداڵ", "مێرمنداڵ", "zarok", "ቆልዓ", "ንእሽቶ", "yar"),
         "adult": ("vuxen", "over 18", "adult", "grown", "adulte", "majeur", "adulto",
-                  "mayor de edad", "yetiskin", "qof weyn", "ka weyn"),
+                  "mayor de edad", "yetiskin", "qof weyn", "ka weyn", "buyuk", "resit", "بالغ",
+                  "راشد", "كبير", "بزرگسال", "گەورە", "mezin", "ዓቢ ሰብ", "ዓቢ", "ዓባይ"),
         "unknown": ("vet inte", "vet ej", "vet int", "ingen aning", "osaker",
                     "dont know", "don t know", "no idea", "not sure", "dunno", "idk",
                     "no clue", "مش عارف", "مش عارفه", "مو عارف", "ما عرف",
@@ -177,6 +184,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                          "koodh", "rasiid", "رمز", "ایصال", "کد", "رسید", "کۆد", "پسوڵە", "ኮድ",
                          "ቅብሊት"),
         "phone": ("ring", "ringa", "telefon", "phone", "call", "appel", "appelez", "llam",
+                  "rappel", "rappelez", "tel", "telephone",
                   "telefono", "numero", "ara", "arayin", "arasin", "wac", "soo wac", "اتصل",
                   "هاتف", "تلفون", "تليفون", "كلمني", "تماس", "تلفن", "زنگ", "تەلەفۆن",
                   "پەیوەندی", "ደውል", "ስልኪ"),
@@ -189,6 +197,42 @@ UNDER = ("under", "yngre", "less", "below", "moins", "menos", "alti", "altinda",
          "اقل", "تحت", "زیر", "کمتر", "خوار", "ትሕቲ")
 
 _NUMBER = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+# Ages written in words, 10 to 19 and the tens above, as people type them (folded by
+# `fold_answer`; "sexton", "seventeen", "on alti", "lix iyo toban", "خمستعش", "پونزده",
+# "پازدە", "ዓሰርተ ሸውዓተ"). Below ten and words that are also common words ("on", "ده", "سی")
+# are left out: a typed answer below ten is rare, and a wrong age would go to the coordinator.
+AGE_WORDS: Dict[int, Tuple[str, ...]] = {
+    10: ("tio", "ten", "diez", "dix", "toban", "عشر", "عشره", "ዓሰርተ"),
+    11: ("elva", "eleven", "once", "onze", "on bir", "kow iyo toban", "احدعش", "احداش",
+         "حداش", "احدى عشر", "احد عشر", "يازده", "yazdeh", "ዓሰርተ ሓደ"),
+    12: ("tolv", "twelve", "doce", "douze", "on iki", "laba iyo toban", "اطنعش", "اتناشر",
+         "اثنا عشر", "اثنعش", "دوازده", "dozdeh", "ዓሰርተ ክልተ"),
+    13: ("tretton", "thirteen", "trece", "treize", "on uc", "saddex iyo toban", "تلطعش",
+         "تلتاشر", "ثلاث عشر", "ثلاثه عشر", "ثلطعش", "سيزده", "sezdeh", "ዓሰርተ ሰለስተ"),
+    14: ("fjorton", "fourteen", "catorce", "quatorze", "on dort", "afar iyo toban",
+         "اربعطعش", "اربعتعش", "اربعتاشر", "اربع عشر", "اربعه عشر", "چهارده", "چارده",
+         "چوارده", "cardeh", "ዓሰርተ ኣርባዕተ"),
+    15: ("femton", "fifteen", "quince", "quinze", "on bes", "shan iyo toban", "خمسطعش",
+         "خمستعش", "خمستاشر", "خمس عشر", "خمسه عشر", "پانزده", "پونزده", "پازده", "panzdeh",
+         "ዓሰርተ ሓሙሽተ"),
+    16: ("sexton", "sixteen", "dieciseis", "seize", "on alti", "lix iyo toban", "ستطعش",
+         "ستعش", "ستاشر", "سطاشر", "ست عشر", "سته عشر", "شانزده", "شونزده", "شازده", "sanzdeh",
+         "ዓሰርተ ሽዱሽተ"),
+    17: ("sjutton", "seventeen", "diecisiete", "dix sept", "on yedi", "toddoba iyo toban",
+         "todoba iyo toban", "سبعطعش", "سبعتعش", "سبعتاشر", "سبطاشر", "سبع عشر", "سبعه عشر",
+         "هفده", "هيفده", "هبده", "حهڤده", "hivdeh", "ዓሰርተ ሸውዓተ"),
+    18: ("arton", "aderton", "eighteen", "dieciocho", "dix huit", "on sekiz",
+         "siddeed iyo toban", "تمنطعش", "تمنتعش", "تمنتاشر", "ثمنطعش", "ثماني عشر",
+         "ثمانيه عشر", "هجده", "هيجده", "هژده", "ههژده", "hejdeh", "ዓሰርተ ሸሞንተ"),
+    19: ("nitton", "nineteen", "diecinueve", "dix neuf", "on dokuz", "sagaal iyo toban",
+         "تسعطعش", "تسعتعش", "تسعتاشر", "تسع عشر", "تسعه عشر", "نوزده", "nozdeh",
+         "ዓሰርተ ትሽዓተ"),
+    20: ("tjugo", "twenty", "veinte", "veinti", "vingt", "yirmi", "labaatan", "عشرين",
+         "عشرون", "بيست", "bist", "ዕስራ"),
+    30: ("trettio", "thirty", "treinta", "trente", "otuz", "soddon", "ثلاثين", "تلاتين",
+         "تلاثين", "ሰላሳ"),
+    40: ("fyrtio", "forty", "cuarenta", "quarante", "kirk", "afartan", "اربعين", "چهل", "ኣርብዓ"),
+}
 # "Ring inte, han hör" (don't call, he hears) must never be read as "call me": a way of being
 # answered said with a negation next to it does not count; "ring inte, jag vill ha kod" is the
 # code. Only there: "vet inte" (don't know) is an answer to the age question.
@@ -203,6 +247,12 @@ _ARABIC_LETTERS = str.maketrans({
     "ڵ": "ل", "ڕ": "ر", "ھ": "ه", "ۀ": "ه", "\u200c": " ", "\u0640": None,
     "ı": "i",  # Turkish dotless i, which has no decomposition
 })
+# "I" alone answers "who are you?" as "myself"; inside a longer answer it starts "I am his
+# mother" ("انا امه", "ez diya wî me"), so these count only as the whole answer.
+ALONE: Dict[str, Dict[str, Tuple[str, ...]]] = {
+    "role": {"self": ("jag", "i", "me", "yo", "je", "moi", "ben", "aniga", "انا", "من", "ez",
+                      "ኣነ")},
+}
 _SCRIPT = re.compile(r"[\u0600-\u06FF\u1200-\u139F]")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -250,6 +300,19 @@ def _folded_keywords(slot: str) -> Dict[str, Tuple[str, ...]]:
             for value, keywords in KEYWORDS[slot].items()}  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1)
+def _folded_age_words() -> List[Tuple[str, int]]:
+    return [(fold_answer(word), age) for age, words in AGE_WORDS.items() for word in words]
+
+
+def age_in_words(words: List[str]) -> Optional[int]:
+    """The first age written in words in `words` (folded): at the same place the longest
+    ("dix sept" before "dix", "ዓሰርተ ሸውዓተ" before "ዓሰርተ")."""
+    found = [(at, -len(word.split()), -len(word), age)
+             for word, age in _folded_age_words() for at in _positions(word, words)]
+    return min(found)[3] if found else None
+
+
 def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional[str]:
     """The value `text` stands for, or None. `titles`: value → its button texts in every
     language. Tries: a button's text, the option's number ("2"), an age, then keywords."""
@@ -259,6 +322,9 @@ def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional
     options = [value for value, _ in CHOICES[slot]]
     for value in options:
         if any(folded == fold_answer(title) for title in titles.get(value, [])):
+            return value
+    for value, alone in ALONE.get(slot, {}).items():
+        if folded in {fold_answer(word) for word in alone}:
             return value
     if folded.isdigit():
         number = int(folded)
@@ -270,6 +336,8 @@ def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional
     words = folded.split()
     if slot == "age_group":
         ages = [int(n) for n in _NUMBER.findall(folded) if 5 <= int(n) <= 110]
+        if not ages and age_in_words(words):
+            ages = [age_in_words(words)]
         if ages:
             under = any(_positions(fold_answer(word), words) for word in UNDER)
             return "under_18" if ages[0] < 18 or (under and ages[0] == 18) else "adult"

@@ -7,8 +7,8 @@ language. The Rasa server's `components.language` uses it on every message."""
 import re
 from typing import Optional
 
-from vagut_chat.i18n import known_language
 from vagut.slug import fold
+from vagut_chat.i18n import known_language
 
 _ETHIOPIC = re.compile(r"[\u1200-\u137F]")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -24,9 +24,12 @@ _WORDS = {
     "en": "i you the and is are what how my me want to not can help child son daughter worried "
     "leave crime gang do does need have with this that hello hi thanks please someone it about",
     "so": "waxaan waan maxaa sidee aan iyo ka ku u waa ma haa maya ilmahayga wiilkayga gabadhayda "
-    "ayaa doonayaa caawimaad ka bixi dambiyada walwalsanahay kooxda isuduwaha waxa hadda",
+    "ayaa doonayaa caawimaad ka bixi dambiyada walwalsanahay kooxda isuduwaha waxa hadda "
+    "salaan salaam maxaan sameeyaa sameeyo wuxuu waxay socdaa socda burcad koox ah kala iga igu "
+    "ila hooyo aabe walaal walaalkay fadlan mahadsanid caawi caawiya sidee xaafadda",
     "tr": "ben sen ne nasil bir ve bu icin istiyorum degil yardim cocugum oglum kizim endiseliyim "
-    "suc cete birak merhaba tesekkurler mi mu var yok nerede",
+    "suc cete birak merhaba tesekkurler mi mu var yok nerede yapmaliyim bilmiyorum kotu arkadas "
+    "arkadaslarla ne yapayim lazim nasil abi abla lutfen selam cok cikmak istiyor",
     "es": "yo tu que como el la los las un una y es no quiero ayuda hijo hija preocupado dejar crimen "
     "banda hola gracias por para con mi necesito esta estoy puedo",
     "fr": "je tu que comment le la les un une et est ne pas veux aide enfant fils fille inquiet "
@@ -47,13 +50,18 @@ def plainly_other(text: str, page: str, guess: str) -> bool:
     """Whether `text` is written in `guess` plainly enough to answer in it instead of the page's
     language: letters of another script (Arabic or Ge'ez on a Latin page; among the Arabic-script
     languages only Sorani's own letters), or a Latin sentence with at least three of `guess`'s
-    common words and none of the page's. A place name ("I live in Åkersberga") or a word or two
-    never switch."""
+    common words and three times as many as of the page's ("min son har hamnat i ..." has two
+    English words). A place name ("I live in Åkersberga") or a word or two never switch. Among
+    the Arabic-script languages a sentence of three words or more is enough: detect() has told
+    Arabic from Persian by the letters each keyboard types (ي ك ة against ی ک پ چ ژ گ), and a
+    Sorani sentence without any of Sorani's own letters is not one."""
     script = SCRIPT.get(guess, "latin")
     if script != "latin":
-        return script != SCRIPT.get(page, "latin") or guess == "ku"
+        if script != SCRIPT.get(page, "latin") or guess == "ku":
+            return True
+        return script == "arabic" and len(re.findall(r"[^\W\d_]+", text)) >= 3
     scores = _word_scores(text)
-    return scores.get(guess, 0) >= 3 and scores.get(page, 0) == 0
+    return scores.get(guess, 0) >= 3 and scores.get(guess, 0) >= 3 * scores.get(page, 0)
 
 
 # Arabic-Indic and Persian digits and Arabic punctuation: typed on Latin pages too (a receipt

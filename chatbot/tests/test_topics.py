@@ -1,0 +1,39 @@
+"""vagut_chat.topics: who a message is about, and the question beside the top intent."""
+
+import pytest
+
+from vagut_chat.topics import about_someone_close, for_whom, topic_beside
+
+
+@pytest.mark.parametrize("text", [
+    "my big brother just got out and wants to change his life",
+    "min bror vill hoppa av", "jag är moster till en 14-åring", "جوزي عايز يسيب الشغل ده",
+    "برادرم میخواد از گروه بیاد بیرون", "saygayga ayaa doonaya inuu joojiyo",
+    "birayê min dixwaze derkeve", "ሓወይ ክወጽእ ይደሊ", "yegenim cikmak istiyor",
+    "mi marido quiere dejarlo", "mon fils veut arrêter",
+])
+def test_someone_close(text):
+    assert about_someone_close(text)
+    assert for_whom("leave_crime", text) == "relative_wants_out"
+
+
+@pytest.mark.parametrize("text", [
+    "I want to leave the gang", "jag vill sluta, min mamma vet inget",
+    "quiero dejar la banda", "ez dixwazim derkevim", "اريد ان اترك العصابة",
+])
+def test_the_person_themself(text):
+    assert not about_someone_close(text)
+    assert for_whom("leave_crime", text) == "leave_crime"
+
+
+def test_other_intents_stay_as_they_are():
+    assert for_whom("worried_child", "min son är ute på nätterna") == "worried_child"
+
+
+def test_the_question_beside_the_top_intent():
+    ranking = [{"name": "danger", "confidence": 1.0}, {"name": "ask_contact", "confidence": 0.5},
+               {"name": "leave_crime", "confidence": 0.4}]
+    assert topic_beside(ranking, "jag vill ut") == "leave_crime"  # ask_contact is no guidance
+    assert topic_beside(ranking, "min bror vill ut") == "relative_wants_out"
+    ranking[2]["confidence"] = 0.2
+    assert topic_beside(ranking, "jag vill ut") is None
