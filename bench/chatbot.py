@@ -10,9 +10,9 @@ Prints:
   2. per-turn latency p50/p95 over the REST channel at 1 and at 10 concurrent conversations
      (the latter `--runs` times), against the real Rasa server and action server
      (chatbot/scripts/run), with their CPU time per turn and their memory;
-  3. danger on the sets in bench/danger/ (`--danger-sets`: heldout4, heldout3 and heldout),
-     written blind to the training data (heldout4 is still blind to the danger words too; the
-     other two had their misses read): per language and per place in the conversation, the recall of
+  3. danger on the sets in bench/danger/ (`--danger-sets`: heldout6, heldout5 and heldout4),
+     written blind to the training data (each measured blind once, then its misses were read:
+     the headers say when; a new blind set is the honest measure): per language and per place in the conversation, the recall of
      the danger reply (a message labelled danger gets intent `danger`, so 112 leads the reply),
      how many more lead with 112 as not understood, and the precision (messages answered with
      the danger reply that were danger), parsed by the trained model (chatbot/scripts/train);
@@ -247,7 +247,7 @@ def _bench_latency(url, server, turns_per_conversation, runs, requests):
             continue  # a child that has already ended
         if "rasa_sdk" in cmd:
             servers["action server"] = int(pid)
-        elif "rasa run" in cmd:
+        elif "components.serve run" in cmd:  # scripts/run's launcher of `rasa run`
             servers["Rasa server"] = int(pid)  # not a passing curl or sleep of scripts/run
     by_rasa_first = sorted(servers.items(), key=lambda item: item[0] != "Rasa server")
     p95_at_10 = []
@@ -612,9 +612,9 @@ def main():
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-cv", action="store_true")
-    parser.add_argument("--danger-sets", default="heldout4,heldout3,heldout",
+    parser.add_argument("--danger-sets", default="heldout6,heldout5,heldout4",
                         help="comma-separated folders of bench/danger/ ('' to skip)")
-    parser.add_argument("--danger-in-context", default="heldout4,heldout3,heldout",
+    parser.add_argument("--danger-in-context", default="heldout6,heldout5,heldout4",
                         help="sets to type at their place in a conversation over REST ('' to skip)")
     parser.add_argument("--conversations", default="",
                         help="a folder of bench/ with conversation sets, e.g. conversations")

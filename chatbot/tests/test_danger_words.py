@@ -197,3 +197,18 @@ def test_leaving_the_world_of_crime_is_not_leaving_the_world(text):
     from vagut_chat.danger_lexicon import danger_kind
 
     assert danger_kind(text) != "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("بدي انام وما اصحى", "self_harm"),
+        ("براکەمیان ڕفاندووە", "acute"),
+        ("bê min hemû dê rehet bin", "self_harm"),
+        ("säg till min mamma att jag älskar henne", "self_harm"),
+    ],
+)
+def test_sleeping_for_ever_kidnapping_and_farewells(text, kind):
+    from vagut_chat.danger_lexicon import danger_kind
+
+    assert danger_kind(text) == kind
