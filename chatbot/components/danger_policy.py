@@ -129,7 +129,8 @@ class DangerFirstPolicy(Policy):
             reply = DANGER_SELF_HARM if _self_harm(message) else DANGER
             return reply, _pause(tracker)
         if paused in RESUME and (intent == "resume" or (
-                intent == "affirm" and _bot_action_before(tracker) == OFFER_RESUME)):
+                intent == "affirm" and _bot_action_before(tracker) == OFFER_RESUME
+                and _plain_yes(message))):
             return RESUME[paused], [SlotSet(PAUSED, None)]
         if (tracker.active_loop_name is None and intent not in NOT_FOLLOWED_UP
                 and self._in_window(tracker)):
@@ -175,6 +176,15 @@ def _after_danger_reply(tracker: DialogueStateTracker, latest: Optional[Text]) -
     if latest == LOCAL_CONTACT:
         return ACTION_LISTEN_NAME
     return None
+
+
+def _plain_yes(message: UserUttered) -> bool:
+    """A yes to "go on where you were?": a button, or a few words that ask nothing. "va gör
+    jag??" (what do I do??) once read as yes, and brought back check-back instead of 112."""
+    text = (message.text or "").strip()
+    if text.startswith("/"):
+        return True
+    return len(text.split()) <= 3 and not any(mark in text for mark in "?؟፧")
 
 
 def _classifier_only(message: UserUttered) -> bool:

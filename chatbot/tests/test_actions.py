@@ -389,7 +389,8 @@ def test_ages_written_in_words(text, expected):
     ("text", "expected"),
     [("yo", "self"), ("soy yo", "self"), ("انا", "self"), ("ez bi xwe", "self"), ("ኣነ", "self"),
      ("انا امه", "relative"), ("ez diya wî me", "relative"), ("moi je suis sa mère", "relative"),
-     ("un pote à lui", "relative")],
+     ("un pote à lui", "relative"), ("sa sœur", "relative"), ("walaashiis", "relative"),
+     ("ሓብቱ እየ", "relative")],
 )
 def test_i_alone_is_myself_and_i_am_his_mother_is_a_relative(text, expected):
     assert match_choice("role", text, choice_titles("role")) == expected

@@ -133,6 +133,15 @@ def test_a_yes_right_after_the_offer_goes_on_too(model):
     assert chat.run() == "contact_form"
 
 
+def test_a_question_read_as_yes_after_the_offer_gets_112_again(model):
+    """"va gör jag??" (what do I do??) was read as yes by the classifier, and brought back
+    check-back instead of the safety follow-up."""
+    chat = in_form(model).user("han har en pistol", "danger")
+    chat.run(), chat.run(), chat.run()
+    chat.user("va gör jag??", "affirm")
+    assert chat.run() == "utter_danger_followup"
+
+
 def test_suicidal_thoughts_get_the_reply_with_the_suicide_line(model):
     chat = Conversation(model).user("jag orkar inte mer", "danger", kind="self_harm")
     assert chat.run() == "utter_danger_self_harm"

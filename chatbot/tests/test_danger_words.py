@@ -212,3 +212,23 @@ def test_sleeping_for_ever_kidnapping_and_farewells(text, kind):
     from vagut_chat.danger_lexicon import danger_kind
 
     assert danger_kind(text) == kind
+
+
+def test_shooting_said_with_the_infinitive():
+    from vagut_chat.danger_lexicon import danger_kind
+
+    assert danger_kind("le acaban de disparar a mi hijo") == "acute"
+
+
+@pytest.mark.parametrize("text", ["vart vänder jag mig om jag vill hoppa av?",
+                                  "jag ska hoppa av gänget nu"])
+def test_defecting_is_not_jumping(text):
+    """"hoppa av" (to defect, leave the gang) is what the service is for; "vill hoppa" once
+    matched it as a suicide phrase."""
+    assert not is_danger(text)
+
+
+def test_jumping_is_still_danger():
+    from vagut_chat.danger_lexicon import danger_kind
+
+    assert danger_kind("tänker hoppa ut från balkongen") == "self_harm"

@@ -37,3 +37,16 @@ def test_the_question_beside_the_top_intent():
     assert topic_beside(ranking, "min bror vill ut") == "relative_wants_out"
     ranking[2]["confidence"] = 0.2
     assert topic_beside(ranking, "jag vill ut") is None
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("support", "min systerson har suttit inne o vill börja om"),
+    ("age_groups", "my nephew is 20 and wants to turn his life around"),
+    ("support", "خواهرزاده‌ام تازه از زندان آزاد شده"),
+])
+def test_support_and_age_asked_for_someone_close_are_the_relatives_question(intent, text):
+    assert for_whom(intent, text) == "relative_wants_out"
+
+
+def test_support_asked_for_oneself_stays_support():
+    assert for_whom("support", "what support can i get, i want out") == "support"

@@ -90,7 +90,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             # ku (Kurmanji)
             "diya", "dayika", "bave", "bavê", "biraye", "birayê", "xwisk", "xwişk", "kure min",
             "keca min", "heval", "jina", "mere", "pismam", "xal", "met",
-            "hooyo", "hooyadiis", "aabe", "aabihiis", "walaal", "saaxiib", "qaraabo", "wiilkayga",
+            "hooyo", "hooyadiis", "walaash", "aabbe", "aabbihiis", "aabbaha", "aabe", "aabihiis", "walaal", "saaxiib", "qaraabo", "wiilkayga",
             "gabadhayda", "ninkayga", "naagtayda", "eedo", "eeddo", "eedda", "eeddadiis",
             "habaryartiis", "adeer", "abti", "habaryar",
             "ayeeyo", "awoowe", "deris",
@@ -111,7 +111,8 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             # ti
             "ኣደ", "ኣደኡ", "ኣዲኡ", "ኣቦ", "ኣቡኡ", "ወደይ", "ጓለይ", "ሓብቲ", "ሓፍተይ", "ሓው", "ሓወይ",
             "ዓርኪ", "ዓርኩ", "ዓርካ", "ዓርከይ", "ቤተሰብ", "ሰበይተይ", "ሰብኣየይ", "ጎረቤት",
-            "ሓትኑ", "ሓትና", "ሓትነ", "ኣኮ", "ኣኮኡ", "ሓወቦ",
+            "ሓትኑ", "ሓትና", "ሓትነ", "ኣኮ", "ኣኮኡ", "ሓወቦ", "ሓብቱ", "ሓብታ", "ሓብተይ", "ኣቦኡ",
+            "ኣቦኣ", "ኣዲኣ", "ሓዉ",
         ),
         "professional": (
             "larare", "kurator", "socialsekreterare", "fritidsledare", "jobbar", "arbetar",
@@ -246,6 +247,7 @@ _ARABIC_LETTERS = str.maketrans({
     "ی": "ي", "ى": "ي", "ێ": "ي", "ئ": "ي", "ک": "ك", "ە": "ه", "ة": "ه", "ۆ": "و", "ؤ": "و",
     "ڵ": "ل", "ڕ": "ر", "ھ": "ه", "ۀ": "ه", "\u200c": " ", "\u0640": None,
     "ı": "i",  # Turkish dotless i, which has no decomposition
+    "œ": "oe", "æ": "ae",  # French sœur: ligatures have no decomposition either
 })
 # "I" alone answers "who are you?" as "myself"; inside a longer answer it starts "I am his
 # mother" ("انا امه", "ez diya wî me"), so these count only as the whole answer.

@@ -51,21 +51,26 @@ CLOSE = (
     "mitt barn", "var son", "lillebror", "storebror", "mamma till", "pappa till",
     "moster till", "faster till", "syster till", "bror till",
     "my brother", "my sister", "my son", "my daughter", "my boyfriend", "my husband",
-    "my partner", "my cousin", "my nephew", "my friend", "my child", "my kid", "big brother",
+    "my partner", "my cousin", "my nephew", "my niece", "my friend", "my child", "my kid",
+    "my girlfriend", "my wife", "big brother",
     "little brother", "his mother", "his mum", "his mom", "her mother",
     "mi hermano", "mi hermana", "mi hijo", "mi hija", "mi novio", "mi marido", "mi esposo",
     "mi primo", "mi sobrino", "mi amigo",
     "mon frere", "ma soeur", "mon fils", "ma fille", "mon copain", "mon mari", "mon cousin",
-    "mon neveu", "mon ami",
+    "mon neveu", "ma niece", "ma copine", "ma femme", "mon ami",
     "kardesim", "abim", "agabeyim", "oglum", "kizim", "kocam", "sevgilim", "kuzenim",
     "yegenim", "arkadasim",
     "walaalkay", "walaalkey", "wiilkayga", "gabadhayda", "saygayga", "ninkayga", "adeerkay",
+    "eedada", "habaryarta", "walaashay",
     "birayê min", "kurê min", "keça min", "mêrê min", "hevalê min", "pismamê min",
     "اخوي", "اخي", "اخويا", "ابني", "ولدي", "بنتي", "جوزي", "زوجي", "خطيبي", "ابن عمي",
-    "ابن خالي", "صاحبي", "رفيقي",
+    "ابن خالي", "صاحبي", "رفيقي", "ولد ختي", "ولد اختي", "ابن اختي", "ابن اخي", "ابن اخوي",
+    "خالته", "عمته",
     "برادرم", "داداشم", "پسرم", "دخترم", "شوهرم", "همسرم", "پسرعموم", "پسرخاله", "دوستم",
-    "براکەم", "کوڕەکەم", "کچەکەم", "مێردەکەم", "هاوڕێکەم", "ئامۆزاکەم",
-    "ሓወይ", "ወደይ", "ጓለይ", "ሰብኣየይ", "ዓርከይ",
+    "خواهرزاده", "برادرزاده", "خواهرزادم",
+    "براکەم", "کوڕەکەم", "کچەکەم", "مێردەکەم", "هاوڕێکەم", "ئامۆزاکەم", "خوشکەزاکەم",
+    "برازاکەم",
+    "ሓወይ", "ወደይ", "ጓለይ", "ሰብኣየይ", "ዓርከይ", "ወዲ ሓብተይ", "ወዲ ሓወይ", "ሓትነቱ",
 )
 _FOLDED_CLOSE = tuple(fold_answer(phrase) for phrase in CLOSE)
 
@@ -75,8 +80,14 @@ def about_someone_close(text: str) -> bool:
     return any(f" {phrase} " in folded for phrase in _FOLDED_CLOSE)
 
 
+# Said about someone close, these are the relative's question: wanting out, what support there
+# is, and at what age ("my nephew is 20 and wants to turn his life around" read as age_groups).
+FOR_SOMEONE_CLOSE = {"leave_crime", "support", "age_groups"}
+
+
 def for_whom(intent: str, text: str) -> str:
-    """leave_crime said about someone close is relative_wants_out; any other intent as it is."""
-    if intent == "leave_crime" and about_someone_close(text):
+    """A question of FOR_SOMEONE_CLOSE said about someone close is relative_wants_out; any
+    other intent as it is."""
+    if intent in FOR_SOMEONE_CLOSE and about_someone_close(text):
         return "relative_wants_out"
     return intent
