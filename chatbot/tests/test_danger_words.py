@@ -206,6 +206,7 @@ def test_leaving_the_world_of_crime_is_not_leaving_the_world(text):
         ("براکەمیان ڕفاندووە", "acute"),
         ("bê min hemû dê rehet bin", "self_harm"),
         ("säg till min mamma att jag älskar henne", "self_harm"),
+        ("ئیتر ناتوانم بەرگە بگرم", "self_harm"),
     ],
 )
 def test_sleeping_for_ever_kidnapping_and_farewells(text, kind):
