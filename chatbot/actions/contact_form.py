@@ -345,7 +345,10 @@ ANSWER_WORDS = 3
 
 
 def _danger_line_before_a_sentence(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    if _typed(tracker) and len(_text(tracker).split()) > ANSWER_WORDS:
+    """"Acute danger: 112." before a typed answer in a sentence, or before one that the
+    classifier alone took for danger (components/danger_policy.py lets the form take it)."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    if _typed(tracker) and (len(_text(tracker).split()) > ANSWER_WORDS or intent == "danger"):
         dispatcher.utter_message(text=t(language(tracker), "action.always"))
 
 

@@ -48,6 +48,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from vagut_chat.choices import CHOICES, match_choice
 from vagut_chat.topics import question_beside_danger
 
 DANGER = "utter_danger"
@@ -124,7 +125,8 @@ class DangerFirstPolicy(Policy):
         message = tracker.latest_message
         intent = (message.intent or {}).get("name")
         if intent == "danger":
-            if _classifier_only(message) and _asked_for_the_message(tracker):
+            if _classifier_only(message) and (_asked_for_the_message(tracker)
+                                              or _a_plain_choice(tracker, message)):
                 return None  # the form takes it, after "Acute danger: 112." (contact_form.py)
             reply = DANGER_SELF_HARM if _self_harm(message) else DANGER
             return reply, _pause(tracker)
@@ -190,6 +192,19 @@ def _plain_yes(message: UserUttered) -> bool:
 def _classifier_only(message: UserUttered) -> bool:
     """Danger only by the classifier's 0.25 rule, in no danger word (components/danger.py)."""
     return (message.intent or {}).get("overridden_by") == "danger_classifier"
+
+
+# A typed answer this short that names one of the form's options ("انا نفسي", myself, once read
+# as danger by the classifier alone) is that answer, with "Acute danger: 112." before it.
+PLAIN_CHOICE_WORDS = 6
+
+
+def _a_plain_choice(tracker: DialogueStateTracker, message: UserUttered) -> bool:
+    slot = tracker.get_slot(REQUESTED_SLOT)
+    text = (message.text or "").strip()
+    return (tracker.active_loop_name == "contact_form" and slot in CHOICES
+            and 0 < len(text.split()) <= PLAIN_CHOICE_WORDS
+            and match_choice(slot, text, {}) is not None)
 
 
 def _asked_for_the_message(tracker: DialogueStateTracker) -> bool:

@@ -343,6 +343,17 @@ def test_an_answer_typed_in_a_sentence_is_taken_after_the_line_with_112(tracker_
     assert [m["text"] for m in dispatcher.messages] == [t("en", "action.always")]
 
 
+def test_a_short_answer_the_classifier_took_for_danger_is_taken_after_112(tracker_from, domain):
+    """The danger policy lets the form take a plain option that only the classifier read as
+    danger ("انا نفسي", myself); the form puts 112 before it, however short."""
+    tracker = tracker_from("in_form", text="انا نفسي", intent="danger",
+                           slots={"requested_slot": "role"})
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateContactForm().extract_role(dispatcher, tracker, domain))
+    assert result == {"role": "self"}
+    assert [m["text"] for m in dispatcher.messages] == [t("en", "action.always")]
+
+
 @pytest.mark.parametrize(
     ("slot", "text", "expected"),
     [

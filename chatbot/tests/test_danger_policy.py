@@ -340,3 +340,19 @@ def test_danger_words_in_a_question_the_classifier_was_sure_of_get_its_answer_to
                                     [("threat_needed", 0.97)]))
     assert [chat.run() for _ in range(4)] == [
         "utter_danger", "utter_threat_needed", "action_local_contact", "action_listen"]
+
+
+def test_a_plain_choice_only_the_classifier_took_for_danger_is_the_answer(model):
+    """"انا نفسي" (myself) at "who are you?" read as danger by the classifier alone: the form
+    takes it (after "Acute danger: 112."); danger words, or words that are no option, pause it."""
+    from rasa.shared.core.events import UserUttered
+
+    def at_role(text, source):
+        chat = in_form(model, asked="role")
+        chat.events.append(UserUttered(text, {"name": "danger", "confidence": 1.0,
+                                              "overridden_by": source}))
+        return chat.next()[0]
+
+    assert at_role("انا نفسي", "danger_classifier") == "contact_form"
+    assert at_role("min bror har en kniv", "danger_keywords") == "utter_danger"
+    assert at_role("dom är här nu", "danger_classifier") == "utter_danger"
