@@ -203,9 +203,7 @@ def topic_of(message: Dict[Text, Any]) -> Optional[Text]:
     answers after 112 (components/danger_policy.py)."""
     intent = message.get("intent") or {}
     if intent.get("name") == "danger":
-        return question_beside_danger(message.get("intent_ranking") or [],
-                                      message.get("text") or "",
-                                      intent.get("overridden_by") == "danger_classifier")
+        return question_beside_danger(message)
     return intent.get("name")
 
 

@@ -166,10 +166,8 @@ def _after_danger_reply(tracker: DialogueStateTracker, latest: Optional[Text]) -
     if (message is None or (message.intent or {}).get("name") != "danger"
             or tracker.get_slot(PAUSED) in RESUME or tracker.active_loop_name is not None):
         return None
-    guessed = _classifier_only(message)
-    topic = question_beside_danger(message.parse_data.get("intent_ranking") or [],
-                                   message.text or "", guessed)
-    if not guessed and not topic:
+    topic = question_beside_danger(message.parse_data)
+    if not _classifier_only(message) and not topic:
         return None
     if latest in (DANGER, DANGER_SELF_HARM):
         return f"utter_{topic}" if topic else LOCAL_CONTACT

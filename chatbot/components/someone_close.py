@@ -24,6 +24,7 @@ class SomeoneClose(StatelessComponent):
         for message in messages:
             name, _ = intent_of(message)
             text = message.get(TEXT) or ""
-            if name and not text.startswith("/") and for_whom(name, text) != name:
-                set_intent(message, for_whom(name, text), SOURCE)
+            whose = for_whom(name, text) if name and not text.startswith("/") else name
+            if whose != name:
+                set_intent(message, whose, SOURCE)
         return messages

@@ -279,12 +279,13 @@ def test_a_long_message_only_the_classifier_took_for_danger_is_the_message(model
     assert chat.next()[0] == "utter_danger"
 
 
-def classifier_danger(text, ranking):
-    """A message that the classifier alone took for danger, as components/danger.py leaves it:
-    danger first in the ranking, the classifier's other intents after it."""
+def danger_message(text, ranking, source="danger_classifier"):
+    """A danger message as components/danger.py leaves it: set by `source` (the classifier
+    alone, or danger_keywords), danger first in the ranking, the classifier's other intents
+    after it."""
     from rasa.shared.core.events import UserUttered
 
-    intent = {"name": "danger", "confidence": 1.0, "overridden_by": "danger_classifier"}
+    intent = {"name": "danger", "confidence": 1.0, "overridden_by": source}
     ranked = [{"name": "danger", "confidence": 1.0}] + [
         {"name": name, "confidence": confidence} for name, confidence in ranking]
     return UserUttered(text, intent, parse_data={"intent": intent, "intent_ranking": ranked,
@@ -295,7 +296,7 @@ def test_danger_by_the_classifier_alone_gets_112_then_the_question_and_the_place
     """'I'm 17, I live in Hallunda, who can I talk to first?' read as danger by the classifier
     alone: 112 first, then the answer to what it also asks, then the place's contacts."""
     chat = Conversation(model)
-    chat.events.append(classifier_danger("jag bor i hallunda o vill sluta, vem pratar jag med",
+    chat.events.append(danger_message("jag bor i hallunda o vill sluta, vem pratar jag med",
                                          [("leave_crime", 0.6), ("support", 0.1)]))
     assert [chat.run() for _ in range(4)] == [
         "utter_danger", "utter_leave_crime", "action_local_contact", "action_listen"]
@@ -303,7 +304,7 @@ def test_danger_by_the_classifier_alone_gets_112_then_the_question_and_the_place
 
 def test_about_someone_close_the_question_is_the_relatives(model):
     chat = Conversation(model)
-    chat.events.append(classifier_danger("min bror vill sluta men är rädd, hur hjälper jag honom",
+    chat.events.append(danger_message("min bror vill sluta men är rädd, hur hjälper jag honom",
                                          [("leave_crime", 0.5)]))
     assert [chat.run() for _ in range(4)] == [
         "utter_danger", "utter_relative_wants_out", "action_local_contact", "action_listen"]
@@ -311,33 +312,24 @@ def test_about_someone_close_the_question_is_the_relatives(model):
 
 def test_without_a_question_beside_it_only_the_place_follows(model):
     chat = Conversation(model)
-    chat.events.append(classifier_danger("dom står i trappan hela tiden, bor i tensta",
+    chat.events.append(danger_message("dom står i trappan hela tiden, bor i tensta",
                                          [("leave_crime", 0.1)]))
     assert [chat.run() for _ in range(3)] == [
         "utter_danger", "action_local_contact", "action_listen"]
 
 
-def danger_words(text, ranking):
-    from rasa.shared.core.events import UserUttered
-
-    intent = {"name": "danger", "confidence": 1.0, "overridden_by": "danger_keywords"}
-    ranked = [{"name": "danger", "confidence": 1.0}] + [
-        {"name": name, "confidence": confidence} for name, confidence in ranking]
-    return UserUttered(text, intent, parse_data={"intent": intent, "intent_ranking": ranked,
-                                                 "entities": [], "text": text})
-
-
 def test_danger_words_get_the_danger_reply_alone(model):
     chat = Conversation(model)
-    chat.events.append(danger_words("han har en kniv, jag vill sluta", [("leave_crime", 0.6)]))
+    chat.events.append(danger_message("han har en kniv, jag vill sluta", [("leave_crime", 0.6)],
+                                      "danger_keywords"))
     assert [chat.run() for _ in range(2)] == ["utter_danger", "action_listen"]
 
 
 def test_danger_words_in_a_question_the_classifier_was_sure_of_get_its_answer_too(model):
     """"Do I have to be threatened to get help?" names a threat: 112, then the answer."""
     chat = Conversation(model)
-    chat.events.append(danger_words("do i need to be threatened to get help from the kommun?",
-                                    [("threat_needed", 0.97)]))
+    chat.events.append(danger_message("do i need to be threatened to get help from the kommun?",
+                                      [("threat_needed", 0.97)], "danger_keywords"))
     assert [chat.run() for _ in range(4)] == [
         "utter_danger", "utter_threat_needed", "action_local_contact", "action_listen"]
 

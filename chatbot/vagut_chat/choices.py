@@ -302,6 +302,12 @@ def _folded_keywords(slot: str) -> Dict[str, Tuple[str, ...]]:
             for value, keywords in KEYWORDS[slot].items()}  # fmt: skip
 
 
+@functools.lru_cache(maxsize=None)
+def _folded_alone(slot: str) -> Dict[str, frozenset]:
+    return {value: frozenset(fold_answer(word) for word in words)
+            for value, words in ALONE.get(slot, {}).items()}
+
+
 @functools.lru_cache(maxsize=1)
 def _folded_age_words() -> List[Tuple[str, int]]:
     return [(fold_answer(word), age) for age, words in AGE_WORDS.items() for word in words]
@@ -325,8 +331,8 @@ def match_choice(slot: str, text: str, titles: Dict[str, List[str]]) -> Optional
     for value in options:
         if any(folded == fold_answer(title) for title in titles.get(value, [])):
             return value
-    for value, alone in ALONE.get(slot, {}).items():
-        if folded in {fold_answer(word) for word in alone}:
+    for value, alone in _folded_alone(slot).items():
+        if folded in alone:
             return value
     if folded.isdigit():
         number = int(folded)

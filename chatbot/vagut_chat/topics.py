@@ -37,9 +37,12 @@ def topic_beside(ranking: List[Dict], text: str = "", at_least: float = ALSO_AT_
 SURE_QUESTION = 0.8
 
 
-def question_beside_danger(ranking: List[Dict], text: str, by_classifier_alone: bool
-                           ) -> Optional[str]:
-    return topic_beside(ranking, text, ALSO_AT_LEAST if by_classifier_alone else SURE_QUESTION)
+def question_beside_danger(parsed: Dict) -> Optional[str]:
+    """The question a danger message also asks; `parsed`: Rasa's parse of it (intent, with the
+    component that set danger, intent_ranking, text), as a policy or an action sees it."""
+    by_classifier_alone = (parsed.get("intent") or {}).get("overridden_by") == "danger_classifier"
+    return topic_beside(parsed.get("intent_ranking") or [], parsed.get("text") or "",
+                        ALSO_AT_LEAST if by_classifier_alone else SURE_QUESTION)
 
 
 # Someone close, said with "my" or as "I am his/her ...", compared folded (fold_answer) as whole
