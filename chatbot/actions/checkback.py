@@ -19,7 +19,7 @@ class ValidateCheckbackForm(FormValidationAction):
         return "validate_checkback_form"
 
     def domain_slots(self, domain: Dict[Text, Any]) -> List[Text]:
-        return ["receipt_code"]  # the Rasa server does not send the domain (selective domain)
+        return ["receipt_code"]  # the Rasa server does not send the domain (send_domain: false)
 
     async def extract_receipt_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]

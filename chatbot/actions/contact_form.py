@@ -79,7 +79,8 @@ class ValidateContactForm(FormValidationAction):
 
     def domain_slots(self, domain: DomainDict) -> List[Text]:
         # As domain/core.yml lists them; the Rasa server does not send the domain along
-        # (endpoints.yml: enable_selective_domain), which saves serialising it on every turn.
+        # (endpoints.yml: enable_selective_domain; domain/core.yml: send_domain: false), which
+        # saves serialising 330 kB on every turn of the form.
         return list(FORM_SLOTS)
 
     async def required_slots(
