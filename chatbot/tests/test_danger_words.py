@@ -233,3 +233,50 @@ def test_jumping_is_still_danger():
     from vagut_chat.danger_lexicon import danger_kind
 
     assert danger_kind("tänker hoppa ut från balkongen") == "self_harm"
+
+
+# Buttons whose text speaks of danger on purpose: a person who types them gets 112 first.
+DANGER_BUTTONS = {"concern_under_threat", "threat_needed", "call_suicide_line", "call_112"}
+
+
+def test_a_typed_button_is_not_danger_unless_it_speaks_of_danger():
+    """"Saltar" (Skip) typed at the form's last step once got the suicide reply; the Sorani
+    "read the answer with a receipt code" got the acute one (خوێن, blood, inside خوێندنەوە)."""
+    from vagut.languages import LANGUAGE_CODES
+    from vagut_chat import i18n
+
+    alarms = [(lang, key, title) for lang in LANGUAGE_CODES
+              for key, title in i18n.strings(lang).items()
+              if key.startswith("button.") and key[7:] not in DANGER_BUTTONS
+              and is_danger(title)]
+    assert alarms == []
+
+
+def test_nothing_to_add_is_not_danger():
+    from vagut_chat.choices import NOTHING
+
+    assert [word for word in NOTHING if is_danger(word)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "کێ بەرپرسی avhoppare لە ناوچەکەم",  # چەک (weapon) inside ناوچەکەم (my area)
+    "چی بەسەر کچەکەم دێت",  # ... and inside کچەکەم (my daughter)
+    "جگە لە هەماهەنگکار کەسی تر نامەکەم دەخوێنێتەوە؟",  # خوێن (blood) inside "reads"
+    "شو رقمه",  # قمه (machete) inside رقمه (his number)
+    "يا مسكين",  # سكين (knife) inside مسكين (poor thing)
+    "بهترین اسکین فورتنایت",  # ... and inside اسکین (skin)
+    "hata oldu Uppsala değil Knivsta",  # the municipality, not a knife
+    "chaque matin je me dis que j'arrête", "je me suis planté sur le code postal",
+    "ma batterie est presque morte", "polis beni konuşmaya zorlar mı", "saltar",
+])
+def test_a_danger_word_inside_another_word_is_not_danger(text):
+    assert not is_danger(text)
+
+
+@pytest.mark.parametrize("text", [
+    "چەکی پێیە", "بە چەک هاتن", "خوێنەکە ناوەستێت", "خوێن دێت", "بالسكين", "معه سكين",
+    "با قمه زدنش", "han har kniv i knivsta", "il m'a planté", "zorla arabaya bindirdiler",
+    "voy a saltar del puente",
+])
+def test_the_same_words_as_danger(text):
+    assert is_danger(text)

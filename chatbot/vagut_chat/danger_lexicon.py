@@ -48,42 +48,79 @@ def normalise(text: str, fold_latin: bool = True) -> str:
     return " " + _NOT_WORD.sub(" ", text).strip() + " "
 
 
+# Letters that Arabic-script words take in front ("and", "with", "the"): a `starts` phrase may
+# follow them inside a word (بالسكين), but no other letters (اسکین, skin; ناوچەکەم, my area).
+_ATTACHED = ("و", "ف", "ب", "ل", "ال", "بال", "وال", "فال", "لل", "وب", "به")
+
+
 class Lexicon:
+    """The phrases by kind and how each matches: `anywhere` (Arabic script and Ge'ez, whose words
+    take prefixes), `start` (Latin: from the start of a word; a `starts` phrase in Arabic script:
+    from the start of a word or after an attached letter) or `whole` (only a whole word).
+    `except` words are left out before matching: a place named like a weapon (Knivsta)."""
+
     def __init__(self, words: Dict[str, Dict[str, List[str]]]) -> None:
-        self.phrases: List[Tuple[str, str, bool]] = []  # (normalised phrase, kind, whole word)
+        self.phrases: List[Tuple[str, str, str]] = []  # (normalised phrase, kind, how it matches)
+        self.exceptions: set = set()
         for lang in words.values():
             for kind in KINDS:
                 for phrase in lang.get(kind) or []:
-                    self.phrases.append((normalise(str(phrase)).strip(), kind, False))
+                    self._add(normalise(str(phrase)), kind)
             for phrase in lang.get("latin") or []:
-                self.phrases.append((normalise(str(phrase)).strip(), _latin_kind(phrase), False))
+                self._add(normalise(str(phrase)), _latin_kind(phrase))
+            for phrase in lang.get("starts") or []:
+                self.phrases.append((normalise(str(phrase)).strip(), "acute", "start"))
             for phrase in lang.get("whole") or []:
-                self.phrases.append((normalise(str(phrase), False).strip(), "acute", True))
-        self.patterns = {kind: self._compile(kind, whole=False) for kind in KINDS}
-        self.whole = self._compile("acute", whole=True)
+                self.phrases.append((normalise(str(phrase), False).strip(), "acute", "whole"))
+            self.exceptions.update(normalise(str(w)).strip() for w in lang.get("except") or [])
+        self.patterns = {kind: self._compile(kind) for kind in KINDS}
+        self.whole = re.compile("(?=(?:" + "|".join(
+            rf"(?<= ){re.escape(phrase)}(?= )" for phrase, _, how in self._longest_first()
+            if how == "whole") + "))")
 
-    def _compile(self, kind: str, whole: bool) -> "re.Pattern[str]":
-        parts = []
-        for phrase, phrase_kind, phrase_whole in sorted(self.phrases, key=lambda p: -len(p[0])):
-            if phrase_kind != kind or phrase_whole != whole or not phrase:
+    def _add(self, phrase: str, kind: str) -> None:
+        phrase = phrase.strip()
+        if phrase:
+            self.phrases.append((phrase, kind, "anywhere" if _SCRIPT.search(phrase) else "start"))
+
+    def _longest_first(self) -> List[Tuple[str, str, str]]:
+        return sorted(self.phrases, key=lambda p: -len(p[0]))
+
+    def _compile(self, kind: str) -> List["re.Pattern[str]"]:
+        """Two patterns: the phrases that begin at a word's start (tried there only: a third of
+        the time of trying every phrase at every letter) and those that match anywhere. A
+        lookahead finds overlapping matches too: "il frappe" must not hide "frappe ma mere" when
+        a negation before it cancels the first."""
+        at_start, anywhere = [], []
+        for phrase, phrase_kind, how in self._longest_first():
+            if phrase_kind != kind or how == "whole":
                 continue
             escaped = re.escape(phrase)
-            if whole:
-                parts.append(rf"(?<= ){escaped}(?= )")
+            if how == "anywhere":
+                anywhere.append(escaped)
             elif _SCRIPT.search(phrase):
-                parts.append(escaped)  # Arabic script and Ge'ez: anywhere (prefixes attach)
+                attached = "|".join(re.escape(normalise(p).strip()) for p in _ATTACHED)
+                at_start.append(rf"(?:{attached})?{escaped}")
             else:
-                parts.append(rf"(?<= ){escaped}")  # Latin: from the start of a word
-        # A lookahead finds a match at every position, overlapping ones too: "il frappe" must
-        # not hide "frappe ma mere" when a negation before it cancels the first.
-        return re.compile("(?=(?:" + "|".join(parts) + "))")
+                at_start.append(escaped)
+        patterns = [re.compile("(?<= )(?=(?:" + "|".join(at_start) + "))")]
+        if anywhere:
+            patterns.append(re.compile("(?=(?:" + "|".join(anywhere) + "))"))
+        return patterns
 
     def kind(self, text: str) -> Optional[str]:
-        folded = normalise(text)
+        folded = self._without_exceptions(normalise(text))
         for kind in KINDS:
-            if _unnegated_match(self.patterns[kind], folded):
+            if any(_unnegated_match(pattern, folded) for pattern in self.patterns[kind]):
                 return kind
-        return "acute" if _unnegated_match(self.whole, normalise(text, False)) else None
+        whole = self._without_exceptions(normalise(text, False))
+        return "acute" if _unnegated_match(self.whole, whole) else None
+
+    def _without_exceptions(self, folded: str) -> str:
+        if not self.exceptions:
+            return folded
+        return " " + " ".join("_" if any(word.startswith(e) for e in self.exceptions) else word
+                              for word in folded.split()) + " "
 
 
 # Arabizi, Finglish and Latin-letter Tigrinya or Sorani: self-harm words are listed by what they
