@@ -60,7 +60,8 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                  "aniga", "nafsad", "naftayda", "khusaysaa", "i khusaysaa",
                  "نفسي", "يخصني", "لنفسي", "عن نفسي", "عني",
                  "خودم", "برای خودم", "خۆم", "بۆ خۆم",
-                 "ባዕለይ", "ርእሰይ", "ብዛዕባ ርእሰይ", "ብዛዕባይ", "ብዛዕባኻይ", "ናተይ"),
+                 "ባዕለይ", "ርእሰይ", "ብዛዕባ ርእሰይ", "ብዛዕባይ", "ብዛዕባኻይ", "ናተይ", "ንዓይ",
+                 "عشاني", "علشاني", "c moi", "cest moi", "cmoi"),
         "relative": (
             # sv
             "mamma", "pappa", "foralder", "anhorig", "van", "vannina", "kompis", "syster", "bror",
@@ -112,7 +113,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "ኣደ", "ኣደኡ", "ኣዲኡ", "ኣቦ", "ኣቡኡ", "ወደይ", "ጓለይ", "ሓብቲ", "ሓፍተይ", "ሓው", "ሓወይ",
             "ዓርኪ", "ዓርኩ", "ዓርካ", "ዓርከይ", "ቤተሰብ", "ሰበይተይ", "ሰብኣየይ", "ጎረቤት",
             "ሓትኑ", "ሓትና", "ሓትነ", "ኣኮ", "ኣኮኡ", "ሓወቦ", "ሓብቱ", "ሓብታ", "ሓብተይ", "ኣቦኡ",
-            "ኣቦኣ", "ኣዲኣ", "ሓዉ",
+            "ኣቦኣ", "ኣዲኣ", "ሓዉ", "ሓፍቱ", "ሓፍታ", "ሓፍቲ",
         ),
         "professional": (
             "larare", "kurator", "socialsekreterare", "fritidsledare", "jobbar", "arbetar",
@@ -120,7 +121,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "teacher", "social worker", "youth worker", "counsellor", "counselor", "coach",
             "school", "work", "i work",
             "professeur", "prof", "enseignant", "educateur", "educatrice", "travail",
-            "travaille", "assistante sociale", "assistant social", "animateur", "ecole",
+            "travaille", "bosse", "maison de quartier", "assistante sociale", "assistant social", "animateur", "ecole",
             "profesor", "profesora", "educador", "educadora", "trabajo", "trabajador",
             "trabajadora", "colegio", "escuela", "orientador",
             "ogretmen", "calisiyorum", "calisan", "sosyal hizmet", "okul",
@@ -139,7 +140,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                           "dejar", "salir", "crimen", "delito",
                           "birak", "cikmak", "suc", "suctan",
                           "ka bax", "ka baxo", "dambi",
-                          "ترك", "اطلع", "يطلع", "جريمه", "اجرام",
+                          "ترك", "اطلع", "يطلع", "جريمه", "اجرام", "ابطل", "ابعد",
                           "ترک", "جرم", "بیرون",
                           "جێهێشتن", "وازهێنان", "تاوان",
                           "ምግዳፍ", "ክገድፍ", "ክወጽእ", "ገበን"),
@@ -151,7 +152,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                                 "hijo", "hija", "joven", "nino", "preocupad",
                                 "cocuk", "ogul", "oglum", "kizim", "genc", "endise",
                                 "ilmo", "wiil", "gabadh", "walwal",
-                                "طفل", "ابن", "ابني", "بنت", "ولد", "قلق",
+                                "طفل", "ابن", "ابني", "بنت", "ولد", "قلق", "خايف",
                                 "فرزند", "بچه", "پسر", "دختر", "نگران", "پریشان", "بچیم",
                                 "منداڵ", "کوڕ", "کچ", "نیگەران",
                                 "ቆልዓ", "ቖልዓ", "ውላድ", "ወደይ", "ጓለይ", "ጨነቕ"),
@@ -183,12 +184,14 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                          "receipt",
                          "anonymous", "codigo", "anonimo", "recu", "anonyme", "makbuz", "anonim",
                          "koodh", "rasiid", "رمز", "ایصال", "کد", "رسید", "کۆد", "پسوڵە", "ኮድ",
-                         "ቅብሊት"),
+                         "ቅብሊት", "ብኮድ", "ناشناس", "qarsoodi", "kode", "kodla", "kodu", "koduyla",
+                         "lasa svaret", "las svaret", "svaret har", "read the answer",
+                         "read it here", "lire la reponse", "leer la respuesta"),
         "phone": ("ring", "ringa", "telefon", "phone", "call", "appel", "appelez", "llam",
                   "rappel", "rappelez", "tel", "telephone",
                   "telefono", "numero", "ara", "arayin", "arasin", "wac", "soo wac", "اتصل",
                   "هاتف", "تلفون", "تليفون", "كلمني", "تماس", "تلفن", "زنگ", "تەلەفۆن",
-                  "پەیوەندی", "ደውል", "ስልኪ"),
+                  "پەیوەندی", "ደውል", "ደውሉ", "ስልኪ"),
     },
 }
 
@@ -252,8 +255,8 @@ _ARABIC_LETTERS = str.maketrans({
 # "I" alone answers "who are you?" as "myself"; inside a longer answer it starts "I am his
 # mother" ("انا امه", "ez diya wî me"), so these count only as the whole answer.
 ALONE: Dict[str, Dict[str, Tuple[str, ...]]] = {
-    "role": {"self": ("jag", "i", "me", "yo", "je", "moi", "ben", "aniga", "انا", "من", "ez",
-                      "ኣነ")},
+    "role": {"self": ("jag", "i", "me", "yo", "je", "moi", "ben", "benim", "aniga", "انا", "من",
+                      "ez", "ኣነ")},
 }
 _SCRIPT = re.compile(r"[\u0600-\u06FF\u1200-\u139F]")
 _WORD = re.compile(r"[^\W_]+")
