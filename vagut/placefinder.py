@@ -31,8 +31,12 @@ SOUND_PENALTY = 0.25  # a guess from a few consonants ranks below a spelling as 
 SHORTEST_SOUND = 3
 MOST_WORDS_FOR_SOUNDS = 3  # in a longer message, some word always sounds like a name
 LONGEST_NAME = 4  # words
-# Turkish locative and ablative endings, longest first (Malmö'de is two words once folded).
-CASE_ENDINGS = ("dan", "den", "tan", "ten", "da", "de", "ta", "te")
+# Turkish locative and ablative endings, longest first (Malmö'de is two words once folded), and
+# the Kurmanji oblique after "li" (in): "li Göteborgê", "li Malmoyê".
+CASE_ENDINGS = ("dan", "den", "tan", "ten", "da", "de", "ta", "te", "ye", "e")
+# The ablative (three letters) is rare enough at the end of other words to be read on a
+# locality's name too: "akersbergadan" (from Åkersberga).
+LOCALITY_ENDINGS = ("dan", "den", "tan", "ten")
 
 # Arabic-Indic and Persian digits, as typed on an Arabic or Persian keyboard.
 _DIGITS = {chr(first + i): str(i) for first in (0x660, 0x6F0) for i in range(10)}
@@ -178,13 +182,16 @@ class PlaceFinder:
         return self._close(tokens, sounds, limit)
 
     def _case_ending(self, word: str) -> list[tuple[int, int, str]]:
-        """A name with a Turkish case ending written on ("malmoda", "kirunadan"): the name's
-        entries, if it is a municipality's name or a district's (not a locality's: too many
-        words end in -de or -ta)."""
+        """A name with a Turkish or Kurmanji case ending written on ("malmoda", "kirunadan",
+        "goteborge"): the name's entries, if it is a municipality's name or a district's, or a
+        locality's of six letters or more before an ablative (too many words end in -de or
+        -ta)."""
         for ending in CASE_ENDINGS:
             base = word.removesuffix(ending)
             if base != word and len(base) >= 4 and " " not in word:
-                entries = [e for e in self.keys.get(base, ()) if e[0] <= DISTRICT]
+                locality = ending in LOCALITY_ENDINGS and len(base) >= 6
+                entries = [e for e in self.keys.get(base, ())
+                           if e[0] <= DISTRICT or (locality and e[0] == LOCALITY)]
                 if entries:
                     return entries
         return []

@@ -32,6 +32,9 @@ def test_case(finder, case):
         ("on habite au 137 40, qui appeler ?", "0136"),
         ("١٣٦ ٤٠", "0136"),  # Arabic-Indic digits
         ("min son hänger med fel gäng i Rinkeby, vad gör jag", "0180"),
+        ("ez li Göteborgê dijîm", "1480"),  # Kurmanji oblique after "li" (in)
+        ("birayê min li Malmoyê ye", "1280"),
+        ("akersbergadan yaziyorum", "0117"),  # ablative on a locality's name (Åkersberga)
     ],
 )
 def test_a_place_inside_a_sentence_is_an_answer(finder, text, code):
