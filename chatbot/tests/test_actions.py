@@ -709,6 +709,10 @@ def test_the_questions_answered_beside_a_place_are_the_guidance_rules():
         ("en", "I live in Åkersberga", "en"),
         ("sv", "min son bor i malmö", "sv"),
         ("fa", "برادرم تو goteborg زندگی میکنه", "fa"),
+        ("sv", "merhaba, oglum icin cok endiseliyim, Malmö'de oturuyoruz", "tr"),  # ö of a place
+        ("sv", "kan du skriva på somaliska? min mamma läser inte svenska", "so"),  # not svenska
+        ("es", "ok on revient au francais stp", "fr"),  # back to French
+        ("en", "tamam turkce devam edelim", "tr"),
     ],
 )
 def test_a_message_plainly_in_another_language_switches(page, text, expected):

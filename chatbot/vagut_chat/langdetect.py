@@ -29,7 +29,8 @@ _WORDS = {
     "ila hooyo aabe walaal walaalkay fadlan mahadsanid caawi caawiya sidee xaafadda",
     "tr": "ben sen ne nasil bir ve bu icin istiyorum degil yardim cocugum oglum kizim endiseliyim "
     "suc cete birak merhaba tesekkurler mi mu var yok nerede yapmaliyim bilmiyorum kotu arkadas "
-    "arkadaslarla ne yapayim lazim nasil abi abla lutfen selam cok cikmak istiyor",
+    "arkadaslarla ne yapayim lazim nasil abi abla lutfen selam cok cikmak istiyor oturuyoruz "
+    "oturuyorum yasiyoruz yasiyorum",
     "es": "yo tu que como el la los las un una y es no quiero ayuda hijo hija preocupado dejar crimen "
     "banda hola gracias por para con mi necesito esta estoy puedo",
     "fr": "je tu que comment le la les un une et est ne pas veux aide enfant fils fille inquiet "
@@ -81,13 +82,17 @@ def detect(text: str) -> Optional[str]:
         if _PERSIAN.search(text) and not _ARABIC_ONLY.search(text):
             return "fa"
         return "ar"
-    if re.search(r"[åäö]", text.lower()):
-        return "sv"
     if re.search(r"[ğışİ]", text):
         return "tr"
     if re.search(r"[ñ¿¡]", text.lower()):
         return "es"
     scores = _word_scores(text)
+    # å, ä and ö are Swedish, but also in the Swedish place names of other languages' sentences
+    # ("oglum icin endiseliyim, Malmö'de oturuyoruz"): there, two words of another language win.
+    if re.search(r"[åäö]", text.lower()):
+        other = max(score for lang, score in scores.items() if lang != "sv")
+        if other < 2 or other <= scores["sv"]:
+            return "sv"
     if not any(scores.values()):
         return None
     best = max(scores, key=scores.get)
@@ -140,8 +145,14 @@ _ASKING = set(
     "habla yaz yazar yazabilir cevap konus konusabilir qor qoro ku hadal hadli jawaab "
     "اكتب تكتب اكتبلي احكي تحكي بحكي نحكي تكلم تتكلم اتكلم بتكلم نهدر رد ترد بنويس بنویس "
     "بنویسید بنویسی صحبت حرف "
-    "بنووسه بنووسیت بنووسە قسە ጽሓፍ ጽሓፈለይ ክትጽሕፍ ክትጽሕፈለይ ተዛረብ ምለሰለይ".split()
+    "بنووسه بنووسیت بنووسە قسە ጽሓፍ ጽሓፈለይ ክትጽሕፍ ክትጽሕፈለይ ተዛረብ ምለሰለይ "
+    # back to, go on in ("on revient au français", "türkçe devam edelim")
+    "revient revenir reviens revenons back continue continuer devam seguir seguimos volver "
+    "volvamos tillbaka fortsatt fortsätt".split()
 )
+# A language named just after a negation is the one not spoken ("läser inte svenska", "ما بحكي
+# تركي", "türkçe bilmiyor"): not the one asked for.
+_NOT = set("inte ej not dont doesnt cant no ne pas nunca ma aan ما مش مو لا نه نمی".split())
 _ASK_WORDS = 5  # a language named in at most this many words asks for it without a cue
 _MAX_WORDS = 20  # longer messages are about more than the language
 _PREFIXES = ("بال", "ال", "ب", "ብ", "በ")  # "بالسويدي", "ብእንግሊዝኛ", "በዓረብኛ"
@@ -169,9 +180,9 @@ def requested_language(text: str) -> Optional[str]:
     if len(words) > _ASK_WORDS and not _ASKING.intersection(words):
         return None
     named = []
-    for word in words:
+    for at, word in enumerate(words):
         lang = _language_named(word)
-        if lang and lang not in named:
+        if lang and lang not in named and not _NOT.intersection(words[max(0, at - 2):at]):
             named.append(lang)
     if len(named) == 1:
         return named[0]
