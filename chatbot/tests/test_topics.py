@@ -50,3 +50,24 @@ def test_support_and_age_asked_for_someone_close_are_the_relatives_question(inte
 
 def test_support_asked_for_oneself_stays_support():
     assert for_whom("support", "what support can i get, i want out") == "support"
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("ask_contact", "min syster vill hoppa av, vem ska hon ringa"),
+    ("worried_child", "wiilka walaashay ayaa doonaya inuu joojiyo"),
+    ("nlu_fallback", "اني امه، ابني يريد يطلع من الجماعة"),
+    ("talk_to_child", "mon pote veut arrêter le deal, je fais quoi pour lui"),
+    ("threat_needed", "برادرم میخواد از گروه جدا بشه ولی میترسه"),  # afraid, read as a threat
+])
+def test_someone_close_who_wants_out_is_the_relatives_question_whatever_the_classifier_heard(
+        intent, text):
+    assert for_whom(intent, text) == "relative_wants_out"
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("ask_contact", "min bror bor i Haninge, vem ringer jag"),  # no wanting out: the place
+    ("worried_child", "min son är ute på nätterna"),
+    ("inform_on_others", "min bror vill hoppa av, måste han gola?"),  # a question of its own
+])
+def test_without_wanting_out_or_with_a_question_of_its_own_the_intent_stays(intent, text):
+    assert for_whom(intent, text) == intent

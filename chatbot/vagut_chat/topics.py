@@ -9,9 +9,12 @@ the Rasa server (components/) and the actions.
   is a relative writing, not the person leaving; the classifier often hears only "wants out".
 """
 
+import re
 from typing import Dict, List, Optional
 
 from vagut_chat.choices import fold_answer
+
+_SCRIPT = re.compile(r"[\u0600-\u06FF\u1200-\u139F]")
 
 GUIDANCE = {"leave_crime", "worried_child", "relative_wants_out", "what_is_avhoppare", "support",
             "threat_needed", "inform_on_others", "anonymous", "after_contact", "warning_signs",
@@ -74,6 +77,28 @@ CLOSE = (
     "براکەم", "کوڕەکەم", "کچەکەم", "مێردەکەم", "هاوڕێکەم", "ئامۆزاکەم", "خوشکەزاکەم",
     "برازاکەم",
     "ሓወይ", "ወደይ", "ጓለይ", "ሰብኣየይ", "ዓርከይ", "ወዲ ሓብተይ", "ወዲ ሓወይ", "ሓትነቱ",
+    # more of the family and friends, and "I am his mother/aunt" (sets 6 and 7)
+    "min moster", "min faster", "min morbror", "min farbror", "min basta van", "min granne",
+    "mitt barnbarn", "min systerdotter", "min brorsdotter", "hans mamma", "hennes mamma",
+    "hans pappa", "hennes pappa",
+    "my uncle", "my aunt", "my mate", "my best friend", "my grandson", "my stepson", "my buddy",
+    "i am his", "im his", "i am her", "im her",
+    "mon oncle", "ma tante", "mon pote", "mon meilleur pote", "mon meilleur ami",
+    "ma meilleure amie", "mon petit frere", "mon grand frere", "ma petite soeur", "la mere d",
+    "le pere d", "je suis sa", "je suis la mere", "je suis le pere", "mon petit fils",
+    "mi tio", "mi tia", "mi sobrina", "mi nieto", "mi pareja", "mi colega", "mi mejor amigo",
+    "mi hermanito", "soy su", "soy la madre", "soy el padre", "soy la tia", "soy el tio",
+    "anneyim", "annesiyim", "babasiyim", "ablasiyim", "teyzesiyim", "halasiyim", "amcasiyim",
+    "dayisiyim", "torunum", "ablam", "amcam", "dayim", "teyzem", "halam", "esim",
+    "eeddadiis", "habaryartiis", "hooyadiis", "aabbihiis", "walaashiis", "wiilka walaashay",
+    "wiilka walaalkay", "adeerkiis", "saaxiibkay", "saaxiibkey", "wiilkeyga", "gabadheyda",
+    "xaltika wi", "xaltika we", "kure xwiska min", "kure biraye min", "diya wi", "bave wi",
+    "ape min", "xale min", "xwiska min", "biraye min", "hevale min",
+    "خالۆم", "پوورم", "دایکیم", "باوکیم", "خوشکەکەم",
+    "اني امه", "انا امه", "انا ابوه", "انا اخته", "انا اخوه", "خالي", "عمي", "صديقي",
+    "ابن خالتي", "ابن عمتي", "حفيدي", "بنت اختي",
+    "رفیقم", "داییم", "پسرداییم", "مادرشم", "مادرش هستم", "خواهرشم", "دوست پسرم", "نامزدم",
+    "ሓፍተይ", "ሓብተይ", "ኣኮይ", "ሓወቦይ", "ወዲ ሓፍተይ", "ኣዲኡ እየ", "ኣደኡ እየ", "ሓፍቱ እየ",
 )
 _FOLDED_CLOSE = tuple(fold_answer(phrase) for phrase in CLOSE)
 
@@ -86,11 +111,44 @@ def about_someone_close(text: str) -> bool:
 # Said about someone close, these are the relative's question: wanting out, what support there
 # is, and at what age ("my nephew is 20 and wants to turn his life around" read as age_groups).
 FOR_SOMEONE_CLOSE = {"leave_crime", "support", "age_groups"}
+# ... and these too, when the message also says that the person wants out: the classifier heard
+# a parent ("worried about my child", "how do I talk to him"), a place question ("who should he
+# call?"), fear as a threat ("he wants out but is afraid": the relative's answer says that help
+# does not depend on a threat) or nothing sure, but "my nephew wants out" asks how to help him.
+WHEN_WANTING_OUT = {"nlu_fallback", "out_of_scope", "ask_contact", "worried_child",
+                    "talk_to_child", "threat_needed"}
+# Wanting out (folded): Latin from a word's start, Arabic script and Ge'ez anywhere.
+WANTS_OUT = (
+    "vill ut", "vill sluta", "vill lamna", "hoppa av", "dra sig ur", "komma ur", "komma bort",
+    "vill bryta", "sluta med", "ta sig ur", "borja om",
+    "wants out", "want out", "wants to leave", "wants to quit", "wants to stop",
+    "wants to get out", "get out of", "leave the gang", "quit dealing", "stop dealing",
+    "turn his life", "turn her life", "go straight", "change his life", "change her life",
+    "veut sortir", "veut arreter", "veut quitter", "veut s en sortir", "veut decrocher",
+    "veut changer", "plus replonger", "sortir de", "arreter le", "arreter de",
+    "quiere salir", "quiere dejar", "quiere alejarse", "quiere cambiar", "dejar la", "salir de",
+    "cikmak", "birakmak", "kurtulmak", "uzaklasmak", "ayrilmak",
+    "joojiyo", "ka baxo", "ka bixi", "ka fogaado", "ka tago", "ka haro",
+    "derkeve", "dev ji", "berde", "biterikine",
+    "واز بهين", "بيته دهرهوه", "دهربچيت", "جيبهيليت",
+    "يطلع من", "يترك", "يبعد عن", "يسيب", "يبطل", "يخرج من", "يتوب",
+    "بيرون بياد", "بياد بيرون", "بكشه بيرون", "جدا شود", "جدا بشه", "كنار بكشه", "ترك كنه",
+    "ول كنه", "دست بكشه", "دست برداره",
+    "ክወጽእ", "ክገድፍ", "ክሓድግ", "ክርሕቕ", "ክወጽ",
+)
+_FOLDED_WANTS_OUT = tuple(fold_answer(phrase) for phrase in WANTS_OUT)
+
+
+def wants_out(text: str) -> bool:
+    folded = f" {fold_answer(text)} "
+    return any((phrase in folded) if _SCRIPT.search(phrase) else (f" {phrase}" in folded)
+               for phrase in _FOLDED_WANTS_OUT)
 
 
 def for_whom(intent: str, text: str) -> str:
-    """A question of FOR_SOMEONE_CLOSE said about someone close is relative_wants_out; any
-    other intent as it is."""
-    if intent in FOR_SOMEONE_CLOSE and about_someone_close(text):
-        return "relative_wants_out"
+    """A question of FOR_SOMEONE_CLOSE said about someone close is relative_wants_out, and so
+    is one of WHEN_WANTING_OUT that also says they want out; any other intent as it is."""
+    if intent in FOR_SOMEONE_CLOSE | WHEN_WANTING_OUT and about_someone_close(text):
+        if intent in FOR_SOMEONE_CLOSE or wants_out(text):
+            return "relative_wants_out"
     return intent
