@@ -1,7 +1,9 @@
 """A message that is little more than a place ("osteraker", "136 40", "jag bor i Haninge") is
 `inform_place`, whatever the classifier thought: 290 municipality names and 1,900 localities in
 ten languages' sentences are more than a classifier can learn from examples. Typo matches only
-override an unsure prediction. Danger always stays danger."""
+override an unsure prediction. Danger always stays danger. A message that names a place, or is
+written on a municipality's page, and is start_contact only unsurely ("I live in Norrköping, how
+do I reach them?") asks for the place's contacts: ask_contact."""
 
 from typing import Any, Dict, List, Text
 
@@ -24,7 +26,9 @@ UNSURE_INTENTS = {"inform_place", "ask_contact", "out_of_scope", "nlu_fallback"}
 class PlaceOverride(StatelessComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"unsure_below": 0.6}
+        # form_sure_at: "send an anonymous message to Lund" is start_contact at 0.99; "I live
+        # in Norrköping, how do I reach them?" at 0.5-0.7, and asks for the place's contacts.
+        return {"unsure_below": 0.6, "form_sure_at": 0.8}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
@@ -38,6 +42,9 @@ class PlaceOverride(StatelessComponent):
                 continue
             if (message.get(INTENT) or {}).get("overridden_by") in DETERMINED:
                 continue  # a typed button or a receipt code: not a place
+            if name == "start_contact":
+                self._contacts_of_a_place(message, text, confidence)
+                continue
             if len(places.content_words(text)) > 4:
                 continue  # a place name is at most four words: not "little more than a place"
             unsure = name in UNSURE_INTENTS or confidence < float(self.config["unsure_below"])
@@ -50,3 +57,15 @@ class PlaceOverride(StatelessComponent):
             if match.exact is not None or unsure:
                 set_intent(message, "inform_place", "place_override")
         return messages
+
+    def _contacts_of_a_place(self, message: Message, text: str, confidence: float) -> None:
+        """A message that names a place, or is written on a municipality's page, and asks,
+        unsure, for "contact" ("who do I contact here?") wants that place's contacts (which
+        offer the anonymous first contact after them), not the form."""
+        if confidence >= float(self.config["form_sure_at"]):
+            return
+        metadata = message.get("metadata")
+        on_a_page = isinstance(metadata, dict) and bool(metadata.get("municipality"))
+        if on_a_page or places.find(text, typos=False, sounds=False).exact is not None:
+            set_intent(message, "ask_contact", "place_override")
+

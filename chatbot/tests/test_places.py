@@ -143,3 +143,33 @@ def test_without_sounds_arabic_script_is_not_guessed():
 
 def test_a_greeting_that_sounds_like_a_name_is_not_a_place():
     assert not places.find("سلام").candidates  # sounds like Salem
+
+
+@pytest.mark.parametrize("text, confidence, expected", [
+    ("jag bor i Norrköping, hur når jag dom?", 0.55, "ask_contact"),  # unsure, and a place
+    ("skicka ett anonymt meddelande till Lund", 0.99, "start_contact"),  # sure: the form
+    ("hur når jag er?", 0.55, "start_contact"),  # no place
+])
+def test_an_unsure_start_contact_that_names_a_place_asks_for_its_contacts(text, confidence,
+                                                                          expected):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.places import PlaceOverride
+
+    message = Message(data={"text": text, "metadata": {"language": "sv"}})
+    message.set("intent", {"name": "start_contact", "confidence": confidence})
+    message.set("intent_ranking", [{"name": "start_contact", "confidence": confidence}])
+    PlaceOverride({**PlaceOverride.get_default_config()}).process([message])
+    assert message.get("intent")["name"] == expected
+
+
+def test_on_a_municipalitys_page_an_unsure_start_contact_asks_for_its_contacts():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.places import PlaceOverride
+
+    message = Message(data={"text": "vem kontaktar jag här?",
+                            "metadata": {"language": "sv", "municipality": "0136"}})
+    message.set("intent", {"name": "start_contact", "confidence": 0.6})
+    PlaceOverride({**PlaceOverride.get_default_config()}).process([message])
+    assert message.get("intent")["name"] == "ask_contact"
