@@ -617,7 +617,8 @@ def main():
     parser.add_argument("--danger-in-context", default="heldout6,heldout5,heldout4",
                         help="sets to type at their place in a conversation over REST ('' to skip)")
     parser.add_argument("--conversations", default="",
-                        help="a folder of bench/ with conversation sets, e.g. conversations")
+                        help="folders of bench/ with conversation sets, comma-separated, "
+                        "e.g. conversations7,conversations6")
     parser.add_argument("--show-failures", type=int, default=0, metavar="N",
                         help="print the first N failed conversations")
     parser.add_argument("--config", default="config.yml", help="for the cross-validation")
@@ -637,8 +638,8 @@ def main():
         bench_danger_sets(args.danger_sets.split(","))
     if args.danger_in_context:
         bench_danger_in_context(args.danger_in_context.split(","), args.show_failures)
-    if args.conversations:
-        bench_conversations(args.conversations, args.show_failures)
+    for folder in filter(None, args.conversations.split(",")):
+        bench_conversations(folder, args.show_failures)
     if not args.skip_cv:
         config = Path(args.config)
         if not config.is_absolute() and not config.exists():
