@@ -106,7 +106,7 @@ class ActionFindMunicipality(Action):
             else:
                 dispatcher.utter_message(text=not_an_answer(lang, "action.place_not_found"))
                 return []
-        if code is not None and intent == "inform_place":
+        if code is not None and intent in ("inform_place", "ask_contact"):
             _also_the_question(dispatcher, tracker)
         if code is None:
             if len(match.candidates) == 1:
@@ -122,7 +122,8 @@ class ActionFindMunicipality(Action):
 
 def _also_the_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """A message that names a place and asks a question ("bor i Rinkeby o vill ut ur gänget"),
-    read as the place: the question's answer too, before the place's contacts."""
+    read as the place or as "who do I call there?" ("vivo en Tensta y quiero salir, a quien
+    llamo?"): the question's answer too, before the place's contacts."""
     message = tracker.latest_message or {}
     topic = topic_beside(message.get("intent_ranking") or [], message.get("text") or "")
     if topic:

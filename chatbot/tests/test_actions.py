@@ -721,3 +721,16 @@ def test_a_message_plainly_in_another_language_switches(page, text, expected):
     from vagut_chat.langdetect import language_of
 
     assert language_of({"language": page}, text) == expected
+
+
+def test_who_do_i_call_in_a_place_also_answers_the_question_beside_it(tracker_from, domain):
+    """"vivo en Tensta y quiero salir de todo esto, a quien llamo?" is ask_contact, with
+    leave_crime beside it: 'it is possible to leave crime' before Stockholm's contacts."""
+    text = "vivo en Tensta y quiero salir de todo esto, a quien llamo?"
+    tracker = tracker_from("start", text=text, intent="ask_contact", slots={"language": "es"})
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "ask_contact", "confidence": 0.5}, {"name": "leave_crime", "confidence": 0.4}]
+    messages, events = run(ActionFindMunicipality(), tracker, domain)
+    assert messages[0].get("response") == "utter_leave_crime"
+    assert "Stockholm" in texts(messages)
+    assert slots(events) == {"municipality_code": "0180"}
