@@ -130,6 +130,7 @@ class DangerFirstPolicy(Policy):
                 return None  # the form takes it, after "Acute danger: 112." (contact_form.py)
             reply = DANGER_SELF_HARM if _self_harm(message) else DANGER
             return reply, _pause(tracker)
+        intent = _unless_unsure_between_yeses(message, intent)
         if paused in RESUME and (intent == "resume" or (
                 intent == "affirm" and _bot_action_before(tracker) == OFFER_RESUME
                 and _plain_yes(message))):
@@ -185,6 +186,19 @@ def _plain_yes(message: UserUttered) -> bool:
     if text.startswith("/"):
         return True
     return len(text.split()) <= 3 and not any(mark in text for mark in "?؟፧")
+
+
+def _unless_unsure_between_yeses(message: UserUttered, intent: str) -> str:
+    """"hagaag sii wad" (OK, go on) is resume 0.50 and affirm 0.48: too close for the fallback
+    classifier, which says nlu_fallback, but either way a yes. The better of the two then."""
+    if intent != "nlu_fallback":
+        return intent
+    ranked = [r for r in (message.parse_data or {}).get("intent_ranking") or []
+              if r.get("name") != "nlu_fallback"]
+    if ranked and ranked[0].get("name") in ("resume", "affirm") and len(ranked) > 1 \
+            and ranked[1].get("name") in ("resume", "affirm"):
+        return ranked[0]["name"]
+    return intent
 
 
 def _classifier_only(message: UserUttered) -> bool:

@@ -133,6 +133,20 @@ def test_a_yes_right_after_the_offer_goes_on_too(model):
     assert chat.run() == "contact_form"
 
 
+def test_unsure_between_go_on_and_yes_after_the_offer_goes_on(model):
+    """"hagaag sii wad" (OK, go on): resume 0.50, affirm 0.48, so nlu_fallback; a yes either way."""
+    from rasa.shared.core.events import UserUttered
+
+    chat = in_form(model).user("han har en pistol", "danger")
+    chat.run(), chat.run(), chat.run()
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "resume", "confidence": 0.5},
+               {"name": "affirm", "confidence": 0.48}]
+    intent = {"name": "nlu_fallback", "confidence": 0.4}
+    chat.events.append(UserUttered("hagaag sii wad", intent, parse_data={
+        "intent": intent, "intent_ranking": ranking, "text": "hagaag sii wad"}))
+    assert chat.run() == "contact_form"
+
+
 def test_a_question_read_as_yes_after_the_offer_gets_112_again(model):
     """"va gör jag??" (what do I do??) was read as yes by the classifier, and brought back
     check-back instead of the safety follow-up."""
