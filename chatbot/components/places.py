@@ -1,9 +1,11 @@
 """A message that is little more than a place ("osteraker", "136 40", "jag bor i Haninge") is
 `inform_place`, whatever the classifier thought: 290 municipality names and 1,900 localities in
 ten languages' sentences are more than a classifier can learn from examples. Typo matches only
-override an unsure prediction. Danger always stays danger. A message that names a place, or is
-written on a municipality's page, and is start_contact only unsurely ("I live in Norrköping, how
-do I reach them?") asks for the place's contacts: ask_contact."""
+override an unsure prediction. Danger in words always stays danger; danger by the classifier
+alone does not survive a message that is a sure place and nothing else. A message that names a
+place, or is written on a municipality's page, and is start_contact or check_back only unsurely
+("I live in Norrköping, how do I reach them?", "my postal code is 553 35") asks for the place's
+contacts: ask_contact."""
 
 from typing import Any, Dict, List, Text
 
@@ -38,11 +40,16 @@ class PlaceOverride(StatelessComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             name, confidence = intent_of(message)
-            if not text or text.startswith("/") or name in KEEP or name == "inform_place":
+            if not text or text.startswith("/") or name == "inform_place":
                 continue
-            if (message.get(INTENT) or {}).get("overridden_by") in DETERMINED:
+            overridden_by = (message.get(INTENT) or {}).get("overridden_by")
+            if name in KEEP:
+                if overridden_by == "danger_classifier":
+                    self._only_a_place(message, text)
+                continue
+            if overridden_by in DETERMINED:
                 continue  # a typed button or a receipt code: not a place
-            if name == "start_contact":
+            if name in ("start_contact", "check_back"):
                 self._contacts_of_a_place(message, text, confidence)
                 continue
             if len(places.content_words(text)) > 4:
@@ -60,12 +67,22 @@ class PlaceOverride(StatelessComponent):
 
     def _contacts_of_a_place(self, message: Message, text: str, confidence: float) -> None:
         """A message that names a place, or is written on a municipality's page, and asks,
-        unsure, for "contact" ("who do I contact here?") wants that place's contacts (which
-        offer the anonymous first contact after them), not the form."""
+        unsure, for "contact" ("who do I contact here?") or "code" ("my postal code is 553 35")
+        wants that place's contacts (which offer the anonymous first contact after them), not
+        the form or check-back. A receipt code was read before (components/receipt_codes.py)."""
         if confidence >= float(self.config["form_sure_at"]):
             return
         metadata = message.get("metadata")
         on_a_page = isinstance(metadata, dict) and bool(metadata.get("municipality"))
         if on_a_page or places.find(text, typos=False, sounds=False).exact is not None:
             set_intent(message, "ask_contact", "place_override")
+
+    @staticmethod
+    def _only_a_place(message: Message, text: str) -> None:
+        """"knivsta" typed where the form asks for the municipality was danger by the
+        classifier alone (it had learnt "kniv"); a message that is a sure place and nothing
+        else says no danger. Danger words are never undone (components/danger.py)."""
+        match = places.find(text, typos=False, sounds=False)
+        if match.exact is not None and not places.leftover_words(text, match):
+            set_intent(message, "inform_place", "place_override")
 

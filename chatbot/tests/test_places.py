@@ -173,3 +173,28 @@ def test_on_a_municipalitys_page_an_unsure_start_contact_asks_for_its_contacts()
     message.set("intent", {"name": "start_contact", "confidence": 0.6})
     PlaceOverride({**PlaceOverride.get_default_config()}).process([message])
     assert message.get("intent")["name"] == "ask_contact"
+
+
+def _parsed(text, intent, overridden_by=None, confidence=1.0):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.places import PlaceOverride
+
+    message = Message(data={"text": text, "metadata": {"language": "sv"}})
+    message.set("intent", {"name": intent, "confidence": confidence,
+                           **({"overridden_by": overridden_by} if overridden_by else {})})
+    PlaceOverride({**PlaceOverride.get_default_config()}).process([message])
+    return message.get("intent")["name"]
+
+
+def test_a_sure_place_and_nothing_else_is_no_danger_by_the_classifier_alone():
+    """"knivsta" where the form asks for the municipality: the classifier had learnt "kniv"."""
+    assert _parsed("knivsta", "danger", "danger_classifier") == "inform_place"
+    assert _parsed("knivsta", "danger", "danger_keywords") == "danger"  # words: never undone
+    assert _parsed("knivsta nu, hjälp", "danger", "danger_classifier") == "danger"
+
+
+def test_a_postal_code_read_as_check_back_asks_for_the_places_contacts():
+    assert _parsed("mitt postnummer är 553 35, vem ringer jag", "check_back",
+                   confidence=0.5) == "ask_contact"
+    assert _parsed("var är mitt svar", "check_back", confidence=0.5) == "check_back"

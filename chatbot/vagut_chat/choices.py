@@ -162,7 +162,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
         "other": ("annat", "nagot annat", "other", "something else", "else", "autre",
                   "autre chose", "otra", "otro", "otra cosa", "baska", "kale", "wax kale",
                   "اخر", "ثاني", "شي ثاني", "تاني", "تانيه", "حاجه تانيه", "دیگه", "دیگر", "تر",
-                  "شتێکی تر", "ካልእ"),
+                  "شتێکی تر", "دیکە", "شتێکی دیکە", "ካልእ"),
     },
     "age_group": {
         "under_18": ("under 18", "minderarig", "barn", "ung", "tonaring", "minor", "child",
