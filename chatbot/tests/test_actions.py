@@ -713,6 +713,8 @@ def test_the_questions_answered_beside_a_place_are_the_guidance_rules():
         ("sv", "kan du skriva på somaliska? min mamma läser inte svenska", "so"),  # not svenska
         ("es", "ok on revient au francais stp", "fr"),  # back to French
         ("en", "tamam turkce devam edelim", "tr"),
+        ("ti", "ብእንግሊዝኛ ጽሓፈለይ በጃኻ፡ ትግርኛ ምንባብ ኣይክእልን", "en"),  # not "can't read"
+        ("sv", "je parle arabe, ecrivez moi en francais svp", "fr"),  # the one by "write"
     ],
 )
 def test_a_message_plainly_in_another_language_switches(page, text, expected):

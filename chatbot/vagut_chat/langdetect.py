@@ -5,7 +5,7 @@ conversation tests, other clients). None when unsure, so that the conversation k
 language. The Rasa server's `components.language` uses it on every message."""
 
 import re
-from typing import Optional
+from typing import List, Optional
 
 from vagut.slug import fold
 from vagut_chat.i18n import known_language
@@ -167,6 +167,15 @@ def _language_named(word: str) -> Optional[str]:
     return None
 
 
+def _not_spoken(words: List[str], at: int) -> bool:
+    """A negation in the two words before the language's name, or a negated verb in the two
+    after: Tigrinya ኣይ- ("ትግርኛ ምንባብ ኣይክእልን", I cannot read Tigrinya), Turkish -miyor/-miyom
+    ("turkce bilmiyorum")."""
+    after = words[at + 1:at + 3]
+    return bool(_NOT.intersection(words[max(0, at - 2):at])) or any(
+        word.startswith("ኣይ") or "miyor" in word or "miyom" in word for word in after)
+
+
 def requested_language(text: str) -> Optional[str]:
     """The language a message asks for by name ("kan vi skriva på svenska istället?"), or None:
     a short message that names one, or a longer one that also says write, answer or speak.
@@ -179,12 +188,19 @@ def requested_language(text: str) -> Optional[str]:
         return None
     if len(words) > _ASK_WORDS and not _ASKING.intersection(words):
         return None
-    named = []
+    named, asked_before, asked_after = [], [], []
     for at, word in enumerate(words):
         lang = _language_named(word)
-        if lang and lang not in named and not _NOT.intersection(words[max(0, at - 2):at]):
+        if lang and lang not in named and not _not_spoken(words, at):
             named.append(lang)
+            if _ASKING.intersection(words[max(0, at - 3):at]):
+                asked_before.append(lang)  # "ecrivez moi en francais"
+            if _ASKING.intersection(words[at + 1:at + 2]):
+                asked_after.append(lang)  # "ብእንግሊዝኛ ጽሓፈለይ", "ingilizce yaz"
     if len(named) == 1:
         return named[0]
+    for asked in (asked_before, asked_after):
+        if len(asked) == 1:
+            return asked[0]
     written = detect(text)
     return written if written in named else (named[0] if named else None)
