@@ -180,7 +180,7 @@ def requested_language(text: str) -> Optional[str]:
     """The language a message asks for by name ("kan vi skriva på svenska istället?"), or None:
     a short message that names one, or a longer one that also says write, answer or speak.
     Naming two ("انا عربي وما بحكي تركي", I am Arab and do not speak Turkish), the one the
-    message is written in."""
+    message is written in, else the one next to "write" or "answer"."""
     if not text or text.startswith("/"):
         return None
     words = re.findall(r"[^\W\d_]+", fold(text))
@@ -199,8 +199,10 @@ def requested_language(text: str) -> Optional[str]:
                 asked_after.append(lang)  # "ብእንግሊዝኛ ጽሓፈለይ", "ingilizce yaz"
     if len(named) == 1:
         return named[0]
+    written = detect(text)
+    if written in named:
+        return written
     for asked in (asked_before, asked_after):
         if len(asked) == 1:
             return asked[0]
-    written = detect(text)
-    return written if written in named else (named[0] if named else None)
+    return named[0] if named else None
