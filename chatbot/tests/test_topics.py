@@ -71,3 +71,23 @@ def test_someone_close_who_wants_out_is_the_relatives_question_whatever_the_clas
 ])
 def test_without_wanting_out_or_with_a_question_of_its_own_the_intent_stays(intent, text):
     assert for_whom(intent, text) == intent
+
+
+def test_after_danger_by_the_classifier_alone_someone_close_who_wants_out_gets_the_relatives_answer():
+    from vagut_chat.topics import question_beside_danger
+
+    text = "jag är mamma till en 15-åring som vill komma bort från dom äldre killarna"
+    ranking = [{"name": "danger", "confidence": 1.0}, {"name": "worried_child", "confidence": 0.24}]
+    parsed = {"text": text, "intent_ranking": ranking,
+              "intent": {"name": "danger", "overridden_by": "danger_classifier"}}
+    assert question_beside_danger(parsed) == "relative_wants_out"
+    parsed["intent"]["overridden_by"] = "danger_keywords"  # danger in words: a sure question only
+    assert question_beside_danger(parsed) is None
+
+
+@pytest.mark.parametrize("text", [
+    "mi sobrino salió de la cárcel y quiere empezar de nuevo",
+    "خواهرزاده‌ام میخواد زندگیشو از نو شروع کنه",
+])
+def test_starting_over_is_wanting_out(text):
+    assert for_whom("nlu_fallback", text) == "relative_wants_out"

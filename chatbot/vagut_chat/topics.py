@@ -44,7 +44,12 @@ def question_beside_danger(parsed: Dict) -> Optional[str]:
     """The question a danger message also asks; `parsed`: Rasa's parse of it (intent, with the
     component that set danger, intent_ranking, text), as a policy or an action sees it."""
     by_classifier_alone = (parsed.get("intent") or {}).get("overridden_by") == "danger_classifier"
-    return topic_beside(parsed.get("intent_ranking") or [], parsed.get("text") or "",
+    text = parsed.get("text") or ""
+    if by_classifier_alone and about_someone_close(text) and wants_out(text):
+        # "jag är mamma till en 15-åring som vill komma bort från dom äldre killarna": the
+        # classifier heard danger, and the relative's question whatever it ranked second.
+        return "relative_wants_out"
+    return topic_beside(parsed.get("intent_ranking") or [], text,
                         ALSO_AT_LEAST if by_classifier_alone else SURE_QUESTION)
 
 
@@ -120,7 +125,11 @@ WHEN_WANTING_OUT = {"nlu_fallback", "out_of_scope", "ask_contact", "worried_chil
 # Wanting out (folded): Latin from a word's start, Arabic script and Ge'ez anywhere.
 WANTS_OUT = (
     "vill ut", "vill sluta", "vill lamna", "hoppa av", "dra sig ur", "komma ur", "komma bort",
-    "vill bryta", "sluta med", "ta sig ur", "borja om",
+    "vill bryta", "sluta med", "ta sig ur", "borja om", "borja pa nytt",
+    "start over", "start again", "fresh start", "recommencer", "repartir", "empezar de nuevo",
+    "empezar otra vez", "yeniden basla", "sifirdan basla", "bilow cusub", "dib u bilaab",
+    "از نو شروع", "دوباره شروع", "من جديد", "بداية جديدة", "دهست پي بكاتهوه", "دوور بكهو",
+    "ji nû ve dest pê", "ብሓድሽ ክጅምር",
     "wants out", "want out", "wants to leave", "wants to quit", "wants to stop",
     "wants to get out", "get out of", "leave the gang", "quit dealing", "stop dealing",
     "turn his life", "turn her life", "go straight", "change his life", "change her life",
