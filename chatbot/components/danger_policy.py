@@ -206,9 +206,10 @@ def _classifier_only(message: UserUttered) -> bool:
     return (message.intent or {}).get("overridden_by") == "danger_classifier"
 
 
-# A typed answer this short that names one of the form's options ("انا نفسي", myself, once read
-# as danger by the classifier alone) is that answer, with "Acute danger: 112." before it.
-PLAIN_CHOICE_WORDS = 6
+# A typed answer this short that names one of the form's options ("انا نفسي", myself; "je
+# travaille dans ce domaine, je suis éducateur", both once read as danger by the classifier
+# alone) is that answer, with "Acute danger: 112." before it.
+PLAIN_CHOICE_WORDS = 8
 
 
 def _a_plain_choice(tracker: DialogueStateTracker, message: UserUttered) -> bool:

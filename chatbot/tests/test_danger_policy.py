@@ -360,5 +360,7 @@ def test_a_plain_choice_only_the_classifier_took_for_danger_is_the_answer(model)
         return chat.next()[0]
 
     assert at_role("انا نفسي", "danger_classifier") == "contact_form"
+    assert at_role("je travaille dans ce domaine, je suis éducateur",
+                   "danger_classifier") == "contact_form"
     assert at_role("min bror har en kniv", "danger_keywords") == "utter_danger"
     assert at_role("dom är här nu", "danger_classifier") == "utter_danger"
