@@ -41,7 +41,7 @@ NOTHING = {"nej", "nej tack", "inget", "ingenting", "inget mer", "skippa", "skip
            "passer", "nada", "no gracias", "saltar", "hayir", "yok", "hicbir sey", "atla", "maya",
            "waxba", "maya waxba", "ka bood", "لا", "لا شي", "لا شيء", "ولا شي", "مافي", "تخطى",
            "هیچی", "هیچ", "نه", "رد کن", "نەخێر", "هیچ شتێک", "تێپەڕاندن", "የለን", "ሕለፍ",
-           "ምንም", "ኣይፋል"}
+           "ምንም", "ኣይፋል", "non merci", "tune", "tiştek tune", "na", "yelen", "yeleyn", "የለን ኣይፋል"}
 
 # What people type instead of pressing a button, any language. Compared folded (`fold_answer`:
 # lower case, no diacritics, one form per Arabic-script letter, Western digits). A Latin keyword
@@ -114,6 +114,9 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
             "ዓርኪ", "ዓርኩ", "ዓርካ", "ዓርከይ", "ቤተሰብ", "ሰበይተይ", "ሰብኣየይ", "ጎረቤት",
             "ሓትኑ", "ሓትና", "ሓትነ", "ኣኮ", "ኣኮኡ", "ሓወቦ", "ሓብቱ", "ሓብታ", "ሓብተይ", "ኣቦኡ",
             "ኣቦኣ", "ኣዲኣ", "ሓዉ", "ሓፍቱ", "ሓፍታ", "ሓፍቲ",
+            # slang and Latin-letter forms (set 8): a mate, his uncle, his big brother
+            "polare", "polaren", "xale wi", "xale we", "abisiyim", "ablasiyim", "kanka", "kankam",
+            "hawu", "hawwu", "hafti", "hawey",
         ),
         "professional": (
             "larare", "kurator", "socialsekreterare", "fritidsledare", "jobbar", "arbetar",
@@ -143,7 +146,8 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                           "ترك", "اطلع", "يطلع", "جريمه", "اجرام", "ابطل", "ابعد",
                           "ترک", "جرم", "بیرون",
                           "جێهێشتن", "وازهێنان", "تاوان",
-                          "ምግዳፍ", "ክገድፍ", "ክወጽእ", "ገበን"),
+                          "ምግዳፍ", "ክገድፍ", "ክወጽእ", "ገበን", "bli kvitt", "kwetsie", "kwtsie",
+                          "gujle", "gebenh"),
         "worried_about_child": ("barn", "son", "dotter", "tonaring", "orolig", "ung", "oro",
                                 "kille", "tjej", "elev", "student", "pupil", "eleve", "alumno",
                                 "arday", "ogrenci", "شاگرد", "طالب", "قوتابی",
@@ -162,20 +166,20 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
         "other": ("annat", "nagot annat", "other", "something else", "else", "autre",
                   "autre chose", "otra", "otro", "otra cosa", "baska", "kale", "wax kale",
                   "اخر", "ثاني", "شي ثاني", "تاني", "تانيه", "حاجه تانيه", "دیگه", "دیگر", "تر",
-                  "شتێکی تر", "دیکە", "شتێکی دیکە", "ካልእ"),
+                  "شتێکی تر", "دیکە", "شتێکی دیکە", "ካልእ", "tisteki din", "tistek din"),
     },
     "age_group": {
         "under_18": ("under 18", "minderarig", "barn", "ung", "tonaring", "minor", "child",
                      "kid", "teen", "mineur", "menor", "cocuk", "ka yar", "قاصر", "صغير",
                      "بچه", "نوجوان", "منداڵ", "مێرمنداڵ", "zarok", "ቆልዓ", "ንእሽቶ", "yar"),
         "adult": ("vuxen", "over 18", "adult", "grown", "adulte", "majeur", "adulto",
-                  "mayor de edad", "yetiskin", "qof weyn", "ka weyn", "buyuk", "resit", "بالغ",
+                  "mayor de edad", "mayor", "yetiskin", "qof weyn", "ka weyn", "buyuk", "resit", "بالغ",
                   "راشد", "كبير", "بزرگسال", "گەورە", "mezin", "ዓቢ ሰብ", "ዓቢ", "ዓባይ"),
         "unknown": ("vet inte", "vet ej", "vet int", "ingen aning", "osaker",
                     "dont know", "don t know", "no idea", "not sure", "dunno", "idk",
                     "no clue", "مش عارف", "مش عارفه", "مو عارف", "ما عرف",
-                    "je ne sais pas", "je sais pas", "sais pas", "no se", "no lo se", "ni idea",
-                    "bilmiyorum", "bilmem", "ma garanayo", "ma aqaan", "lama garanayo",
+                    "je ne sais pas", "je sais pas", "sais pas", "jsais pas", "jsp", "no se",
+                    "no lo se", "ni idea", "bilmiyorum", "bilmiyom", "bilmem", "nizanim", "nizanum", "ma garanayo", "ma aqaan", "lama garanayo",
                     "لا اعرف", "ما اعرف", "ما بعرف", "مابعرف", "معرفش", "ما ادري", "مدري",
                     "نمیدانم", "نمیدونم", "نمی دانم", "نمی دونم", "نازانم", "ኣይፈልጥን"),
     },
@@ -184,7 +188,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
                          "receipt",
                          "anonymous", "codigo", "anonimo", "recu", "anonyme", "makbuz", "anonim",
                          "koodh", "rasiid", "رمز", "ایصال", "کد", "رسید", "کۆد", "پسوڵە", "ኮድ",
-                         "ቅብሊት", "ብኮድ", "ناشناس", "qarsoodi", "kode", "kodla", "kodu", "koduyla",
+                         "ቅብሊት", "ብኮድ", "ስውር", "recibo", "ناشناس", "qarsoodi", "kode", "kodla", "kodu", "koduyla",
                          "lasa svaret", "las svaret", "svaret har", "read the answer",
                          "read it here", "lire la reponse", "leer la respuesta"),
         "phone": ("ring", "ringa", "telefon", "phone", "call", "appel", "appelez", "llam",
@@ -198,7 +202,7 @@ KEYWORDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
 # A number said to be below or above: "ka yar 18", "زیر ۱۸", "moins de 18" (18 itself then
 # is under 18, as the button "Under 18" means the age below it).
 UNDER = ("under", "yngre", "less", "below", "moins", "menos", "alti", "altinda", "ka yar",
-         "اقل", "تحت", "زیر", "کمتر", "خوار", "ትሕቲ")
+         "اقل", "تحت", "زیر", "کمتر", "خوار", "ትሕቲ", "tihti", "tehti")
 
 _NUMBER = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
 # Ages written in words, 10 to 19 and the tens above, as people type them (folded by
