@@ -104,6 +104,15 @@ CLOSE = (
     "ابن خالتي", "ابن عمتي", "حفيدي", "بنت اختي",
     "رفیقم", "داییم", "پسرداییم", "مادرشم", "مادرش هستم", "خواهرشم", "دوست پسرم", "نامزدم",
     "ሓፍተይ", "ሓብተይ", "ኣኮይ", "ሓወቦይ", "ወዲ ሓፍተይ", "ኣዲኡ እየ", "ኣደኡ እየ", "ሓፍቱ እየ",
+    # neighbours, girlfriends, mates (set 8)
+    "grannens", "var granne", "min polare", "my neighbour", "my neighbor", "our neighbour",
+    "our neighbor", "neighbours son", "neighbors son", "ma voisine", "mon voisin", "son fils",
+    "mi vecina", "mi vecino", "komsumun", "komsumuzun", "kankam", "kankamiz",
+    "jaarkayaga", "jaarkay", "wiilkooda", "saaxiibtay", "saaxiibteyda",
+    "ولد جارتنا", "ولد جارنا", "ابن جارنا", "ابن جيراننا", "ابن جارتنا", "همسایه", "همسایمون",
+    "دراوسێکەمان", "kure ciranê me", "cirane me", "ወዲ ጎረቤትና", "ጎረቤትና",
+    "my older brother", "my younger brother", "my older sister", "my little sister",
+    "my big sister", "earki ye", "earkiye", "hawey",
 )
 _FOLDED_CLOSE = tuple(fold_answer(phrase) for phrase in CLOSE)
 
@@ -129,7 +138,9 @@ WANTS_OUT = (
     "start over", "start again", "fresh start", "recommencer", "repartir", "empezar de nuevo",
     "empezar otra vez", "yeniden basla", "sifirdan basla", "bilow cusub", "dib u bilaab",
     "از نو شروع", "دوباره شروع", "من جديد", "بداية جديدة", "دهست پي بكاتهوه", "دوور بكهو",
-    "ji nû ve dest pê", "ብሓድሽ ክጅምር",
+    "ji nû ve dest pê", "ብሓድሽ ክጅምር", "bli kvitt", "komma loss", "birakmak isti", "ka baxdo",
+    "ka baxo", "يبعد من", "بغا يبعد", "میخواهد از", "میخواد از", "ክወጽእ ይደሊ", "get away",
+    "stay out", "kwetsie", "kiwetsie",
     "wants out", "want out", "wants to leave", "wants to quit", "wants to stop",
     "wants to get out", "get out of", "leave the gang", "quit dealing", "stop dealing",
     "turn his life", "turn her life", "go straight", "change his life", "change her life",
