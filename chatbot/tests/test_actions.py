@@ -715,6 +715,7 @@ def test_the_questions_answered_beside_a_place_are_the_guidance_rules():
         ("en", "tamam turkce devam edelim", "tr"),
         ("ti", "ብእንግሊዝኛ ጽሓፈለይ በጃኻ፡ ትግርኛ ምንባብ ኣይክእልን", "en"),  # not "can't read"
         ("sv", "je parle arabe, ecrivez moi en francais svp", "fr"),  # the one by "write"
+        ("ku", "بە عەرەبی بنووسە، دایکم کوردی نازانێت", "ar"),  # not the Kurdish she can't read
     ],
 )
 def test_a_message_plainly_in_another_language_switches(page, text, expected):

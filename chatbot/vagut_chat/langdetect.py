@@ -169,11 +169,12 @@ def _language_named(word: str) -> Optional[str]:
 
 def _not_spoken(words: List[str], at: int) -> bool:
     """A negation in the two words before the language's name, or a negated verb in the two
-    after: Tigrinya ኣይ- ("ትግርኛ ምንባብ ኣይክእልን", I cannot read Tigrinya), Turkish -miyor/-miyom
+    after: Tigrinya ኣይ- ("ትግርኛ ምንባብ ኣይክእልን", I cannot read Tigrinya), Sorani نا- ("کوردی
+    باش نازانێت"), Turkish -miyor/-miyom
     ("turkce bilmiyorum")."""
     after = words[at + 1:at + 3]
     return bool(_NOT.intersection(words[max(0, at - 2):at])) or any(
-        word.startswith("ኣይ") or "miyor" in word or "miyom" in word for word in after)
+        word.startswith(("ኣይ", "نا")) or "miyor" in word or "miyom" in word for word in after)
 
 
 def requested_language(text: str) -> Optional[str]:
