@@ -190,8 +190,11 @@ class PlaceFinder:
             base = word.removesuffix(ending)
             if base != word and len(base) >= 4 and " " not in word:
                 locality = ending in LOCALITY_ENDINGS and len(base) >= 6
-                entries = [e for e in self.keys.get(base, ())
-                           if e[0] <= DISTRICT or (locality and e[0] == LOCALITY)]
+                entries = [
+                    e
+                    for e in self.keys.get(base, ())
+                    if e[0] <= DISTRICT or (locality and e[0] == LOCALITY)
+                ]
                 if entries:
                     return entries
         return []
