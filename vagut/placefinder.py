@@ -46,8 +46,9 @@ _LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
 
 def norm(text: str) -> str:
     """Lower case, accents and marks removed (å → a, أ → ا), Arabic-Indic digits as 0-9, and
-    everything but letters and digits a single space."""
-    lowered = text.lower().replace("ı", "i")
+    everything but letters and digits a single space. ئ carries a vowel (Sorani writes every
+    initial vowel on it: ئۆرێبرۆ, Örebro) and becomes ا, not the ي its decomposition gives."""
+    lowered = text.lower().replace("ı", "i").replace("ئ", "ا")
     decomposed = unicodedata.normalize("NFKD", lowered)
     out = []
     for ch in decomposed:

@@ -110,6 +110,8 @@ def test_haninge_email_and_number():
         ("نحن بكارلستاد", "Karlstad"),
         ("لە ستۆکهۆڵم دەژیم", "Stockholm"),  # Sorani
         ("ماڵمۆ", "Malmö"),
+        ("ئۆرێبرۆ", "Örebro"),  # Sorani: the initial vowel written on ئ
+        ("ئۆپسالا", "Uppsala"),
         ("ስቶክሆልም", "Stockholm"),  # Tigrinya, Ge'ez script
         ("ኣብ ማልሞ እነብር", "Malmö"),
         ("ሊንሾፒንግ", "Linköping"),

@@ -71,6 +71,7 @@ def test_the_browser_finds_what_the_table_expects_and_what_python_finds(page, si
         ("Rinkeby", "Rinkeby ligger i Stockholm", "stockholm"),
         ("Rosengård", "Rosengård ligger i Malmö", "malmo"),
         ("سودرتاليه", "Menade du Södertälje?", "sodertalje"),
+        ("ئۆرێبرۆ", "Menade du Örebro?", "orebro"),  # Sorani: the initial vowel on ئ
         ("151 31", "Menade du Södertälje?", "sodertalje"),
         ("Gothenburg", "Göteborg", "goteborg"),
         ("111 20", "Postnummer 111 20, Stockholm: Stockholm", "stockholm"),

@@ -16,7 +16,9 @@
   function chars(text) { return Array.from(text); }
 
   function norm(text) {
-    var decomposed = text.toLowerCase().replace(/ı/g, "i").normalize("NFKD").replace(/\p{M}/gu, "");
+    // ئ carries a vowel (ئۆرێبرۆ, Örebro): ا, not the ي its decomposition gives (as placefinder.py).
+    var decomposed = text.toLowerCase().replace(/ı/g, "i").replace(/ئ/g, "ا").normalize("NFKD")
+      .replace(/\p{M}/gu, "");
     decomposed = decomposed.replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x660); })
       .replace(/[\u06f0-\u06f9]/g, function (d) { return String(d.charCodeAt(0) - 0x6f0); });
     return decomposed.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
