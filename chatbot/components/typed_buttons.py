@@ -2,8 +2,10 @@
 ("Avbryt", "annuler", "إلغاء", "Hoppa över", "atla"), is that button, whatever the classifier
 thought. Buttons are what the chat offers; typing one instead of tapping it must work the same.
 Only the buttons whose meaning does not depend on the question (send, change, cancel, skip,
-go on, yes, no): a choice's text ("Vet inte") is the form's to read (vagut_chat/choices.py).
-Danger, after this component, still wins."""
+go on, yes, no, and the menu's "anonymous first contact" and "read the answer with a receipt
+code", which must start the form on a municipality's page too, components/places.py): a
+choice's text ("Vet inte") is the form's to read (vagut_chat/choices.py). Danger, after this
+component, still wins."""
 
 from typing import Dict, List, Optional, Tuple
 
@@ -26,6 +28,8 @@ BUTTONS: Dict[str, Tuple[str, Optional[str]]] = {
     "button.resume": ("resume", None),
     "button.affirm": ("affirm", None),
     "button.deny": ("deny", None),
+    "button.start_contact": ("start_contact", None),
+    "button.check_back": ("check_back", None),
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 from components.channels import language_switch, with_page_language
 from components.receipt_codes import ReceiptCodes
 from components.typed_buttons import typed_buttons
+from vagut_chat.choices import fold_answer
 from vagut_chat.i18n import t
 
 
@@ -69,6 +70,9 @@ def test_a_typed_button_is_the_button_in_every_language():
     assert buttons["hoppa over"] == ("choose", "skip")
     assert buttons["atla"] == ("choose", "skip")
     assert buttons["skicka"] == ("affirm", None)
+    # the menu's first contact, typed on a municipality's page too (the site's journey test)
+    assert buttons["anonym forsta kontakt"] == ("start_contact", None)
+    assert buttons[fold_answer("تواصل أولي مجهول الهوية")] == ("start_contact", None)
 
 
 def test_a_receipt_code_anywhere_is_checking_back():
