@@ -262,7 +262,8 @@ ALONE: Dict[str, Dict[str, Tuple[str, ...]]] = {
     "role": {"self": ("jag", "i", "me", "yo", "je", "moi", "ben", "benim", "aniga", "انا", "من",
                       "ez", "ኣነ")},
 }
-_SCRIPT = re.compile(r"[\u0600-\u06FF\u1200-\u139F]")
+# Arabic script and Ge'ez, whose words take prefixes and suffixes (also read by vagut_chat.topics).
+SCRIPT_LETTERS = re.compile(r"[\u0600-\u06FF\u1200-\u139F]")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -280,7 +281,7 @@ _FOLDED_NEGATIONS = {fold_answer(word) for word in NEGATIONS}
 def _word_matches(keyword: str, word: str) -> bool:
     if word == keyword:
         return True
-    if _SCRIPT.search(keyword):
+    if SCRIPT_LETTERS.search(keyword):
         return len(keyword) >= 3 and keyword in word
     return len(keyword) >= 4 and word.startswith(keyword)
 

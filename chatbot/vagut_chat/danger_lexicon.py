@@ -92,6 +92,7 @@ class Lexicon:
         lookahead finds overlapping matches too: "il frappe" must not hide "frappe ma mere" when
         a negation before it cancels the first."""
         at_start, anywhere = [], []
+        attached = "|".join(re.escape(normalise(letters).strip()) for letters in _ATTACHED)
         for phrase, phrase_kind, how in self._longest_first():
             if phrase_kind != kind or how == "whole":
                 continue
@@ -99,7 +100,6 @@ class Lexicon:
             if how == "anywhere":
                 anywhere.append(escaped)
             elif _SCRIPT.search(phrase):
-                attached = "|".join(re.escape(normalise(p).strip()) for p in _ATTACHED)
                 at_start.append(rf"(?:{attached})?{escaped}")
             else:
                 at_start.append(escaped)

@@ -9,12 +9,9 @@ the Rasa server (components/) and the actions.
   is a relative writing, not the person leaving; the classifier often hears only "wants out".
 """
 
-import re
 from typing import Dict, List, Optional
 
-from vagut_chat.choices import fold_answer
-
-_SCRIPT = re.compile(r"[\u0600-\u06FF\u1200-\u139F]")
+from vagut_chat.choices import SCRIPT_LETTERS, fold_answer
 
 GUIDANCE = {"leave_crime", "worried_child", "relative_wants_out", "what_is_avhoppare", "support",
             "threat_needed", "inform_on_others", "anonymous", "after_contact", "warning_signs",
@@ -139,7 +136,7 @@ WANTS_OUT = (
     "empezar otra vez", "yeniden basla", "sifirdan basla", "bilow cusub", "dib u bilaab",
     "از نو شروع", "دوباره شروع", "من جديد", "بداية جديدة", "دهست پي بكاتهوه", "دوور بكهو",
     "ji nû ve dest pê", "ብሓድሽ ክጅምር", "bli kvitt", "komma loss", "birakmak isti", "ka baxdo",
-    "ka baxo", "يبعد من", "بغا يبعد", "میخواهد از", "میخواد از", "ክወጽእ ይደሊ", "get away",
+    "يبعد من", "بغا يبعد", "میخواهد از", "میخواد از", "ክወጽእ ይደሊ", "get away",
     "stay out", "kwetsie", "kiwetsie",
     "wants out", "want out", "wants to leave", "wants to quit", "wants to stop",
     "wants to get out", "get out of", "leave the gang", "quit dealing", "stop dealing",
@@ -161,7 +158,7 @@ _FOLDED_WANTS_OUT = tuple(fold_answer(phrase) for phrase in WANTS_OUT)
 
 def wants_out(text: str) -> bool:
     folded = f" {fold_answer(text)} "
-    return any((phrase in folded) if _SCRIPT.search(phrase) else (f" {phrase}" in folded)
+    return any((phrase in folded) if SCRIPT_LETTERS.search(phrase) else (f" {phrase}" in folded)
                for phrase in _FOLDED_WANTS_OUT)
 
 
